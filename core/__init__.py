@@ -1,0 +1,1 @@
+"""The platform-neutral heart of intervision: domain, methods, services, views, storage."""

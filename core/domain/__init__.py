@@ -1,0 +1,1 @@
+"""Domain model: pydantic models whose methods refuse what the rules forbid."""

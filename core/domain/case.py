@@ -1,0 +1,94 @@
+"""A case (casus): a real work problem a member brings in, with a help question."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from core.domain.common import MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, PersonRef, clean_text
+from core.domain.errors import NotAllowed, NotPossibleNow
+
+
+class CaseStatus(StrEnum):
+    SUBMITTED = "submitted"
+    CHOSEN = "chosen"
+    DISCUSSED = "discussed"
+    PARKED = "parked"
+
+
+class Case(BaseModel):
+    id: int | None = None
+    group_id: int
+    meeting_id: int | None = None
+    owner: PersonRef
+    title: str
+    help_question: str
+    description: str = ""
+    consent_to_report: bool = False
+    status: CaseStatus = CaseStatus.SUBMITTED
+    submitted_at: datetime
+
+    @classmethod
+    def submit(
+        cls,
+        *,
+        group_id: int,
+        owner: PersonRef,
+        title: str,
+        help_question: str,
+        description: str,
+        consent_to_report: bool,
+        now: datetime,
+        meeting_id: int | None = None,
+    ) -> Case:
+        return cls(
+            group_id=group_id,
+            meeting_id=meeting_id,
+            owner=owner,
+            title=clean_text(title, field="title", limit=MAX_TITLE),
+            help_question=clean_text(help_question, field="help_question", limit=MAX_SHORT_TEXT),
+            description=clean_text(
+                description, field="description", limit=MAX_LONG_TEXT, required=False
+            ),
+            consent_to_report=consent_to_report,
+            submitted_at=now,
+        )
+
+    def choose(self, meeting_id: int) -> None:
+        if self.status not in (CaseStatus.SUBMITTED, CaseStatus.PARKED):
+            raise NotPossibleNow("case.not_choosable", status=self.status.value)
+        self.status = CaseStatus.CHOSEN
+        self.meeting_id = meeting_id
+
+    def park(self) -> None:
+        if self.status is CaseStatus.DISCUSSED:
+            raise NotPossibleNow("case.not_choosable", status=self.status.value)
+        self.status = CaseStatus.PARKED
+        self.meeting_id = None
+
+    def mark_discussed(self) -> None:
+        if self.status is not CaseStatus.CHOSEN:
+            raise NotPossibleNow("case.not_chosen")
+        self.status = CaseStatus.DISCUSSED
+
+    def edit(
+        self,
+        *,
+        editor: PersonRef,
+        title: str,
+        help_question: str,
+        description: str,
+        consent_to_report: bool,
+    ) -> None:
+        if editor != self.owner:
+            raise NotAllowed("case.only_owner_edits")
+        if self.status is CaseStatus.DISCUSSED:
+            raise NotPossibleNow("case.already_discussed")
+        self.title = clean_text(title, field="title", limit=MAX_TITLE)
+        self.help_question = clean_text(help_question, field="help_question", limit=MAX_SHORT_TEXT)
+        self.description = clean_text(
+            description, field="description", limit=MAX_LONG_TEXT, required=False
+        )
+        self.consent_to_report = consent_to_report

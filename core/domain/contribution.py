@@ -1,0 +1,57 @@
+"""A contribution: what one person says in one phase, with its edit history."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from core.domain.common import MAX_LONG_TEXT, PersonRef, clean_text
+from core.domain.errors import InvalidInput, NotAllowed
+from core.domain.method import ContributionKind
+
+MIN_SCORE, MAX_SCORE = 1, 5
+_SCORE = re.compile(r"^\s*([1-5])(?:[.,]0)?(?:\s*(?:/\s*5)?)(?:\s+|$|[.,:;!-])")
+
+
+class Edit(BaseModel):
+    """An earlier wording, kept when its author changed it."""
+
+    text: str
+    replaced_at: datetime
+
+
+class Contribution(BaseModel):
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    meeting_id: int
+    phase_index: int
+    author: PersonRef
+    kind: ContributionKind
+    text: str
+    score: int | None = None
+    revealed: bool = True
+    source_ref: str | None = None
+    """The platform's id of the message it came from, so that an edit there lands here."""
+    created_at: datetime
+    history: list[Edit] = Field(default_factory=list)
+
+    def revise(self, *, editor: PersonRef, text: str, now: datetime) -> None:
+        if editor != self.author:
+            raise NotAllowed("contribution.only_author_edits")
+        new_text = clean_text(text, field="text", limit=MAX_LONG_TEXT)
+        if new_text == self.text:
+            return
+        if self.kind is ContributionKind.RATING:
+            self.score = parse_score(new_text)
+        self.history.append(Edit(text=self.text, replaced_at=now))
+        self.text = new_text
+
+
+def parse_score(text: str) -> int:
+    """A rating starts with a whole number from 1 to 5 ("4", "4/5", "4 - good session")."""
+    match = _SCORE.match(text)
+    if not match:
+        raise InvalidInput("contribution.rating_needs_score", low=MIN_SCORE, high=MAX_SCORE)
+    return int(match.group(1))

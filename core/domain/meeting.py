@@ -1,0 +1,442 @@
+"""A meeting and its state machine.
+
+planned -> open_for_cases -> case_chosen -> each phase of the method in order
+-> closing (the case owner's takeaway, then the evaluation) -> evaluated -> reported.
+A meeting may be cancelled before its phases begin and rescheduled while planned.
+Every method raises a domain error and changes nothing when the rules forbid the step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+from core.domain.common import MAX_LONG_TEXT, PersonRef, clean_text
+from core.domain.contribution import Contribution, parse_score
+from core.domain.errors import InvalidInput, NotAllowed, NotFound, NotPossibleNow
+from core.domain.events import Event
+from core.domain.method import (
+    CaseOwnerRole,
+    ContributionKind,
+    Method,
+    Phase,
+    Speakers,
+)
+from core.domain.round import Round
+
+MAX_EXTENSION_MINUTES = 60
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"
+    OPEN_FOR_CASES = "open_for_cases"
+    CASE_CHOSEN = "case_chosen"
+    IN_PHASE = "in_phase"
+    CLOSING = "closing"
+    EVALUATED = "evaluated"
+    REPORTED = "reported"
+    CANCELLED = "cancelled"
+
+
+RUNNING = (MeetingState.IN_PHASE, MeetingState.CLOSING)
+
+
+class Meeting(BaseModel):
+    id: int | None = None
+    group_id: int
+    sequence: int = Field(ge=0)
+    """0 for a group's first meeting, 1 for the next: turn order and chair rotate on it."""
+    method_id: str
+    state: MeetingState = MeetingState.PLANNED
+    scheduled_at: datetime
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    chair: PersonRef | None = None
+    participants: list[PersonRef] = Field(default_factory=list)
+    case_id: int | None = None
+    case_owner: PersonRef | None = None
+    phases: list[Phase] = Field(default_factory=list)
+    """The method's phases as they were when the meeting started."""
+    phase_index: int | None = None
+    rounds: list[Round] = Field(default_factory=list)
+    contributions: list[Contribution] = Field(default_factory=list)
+    skipped_steps: list[str] = Field(default_factory=list)
+    paused_at: datetime | None = None
+    version: int = 0
+    _events: list[Event] = PrivateAttr(default_factory=list)
+
+    # ----------------------------------------------------------------- reading
+
+    @property
+    def events(self) -> list[Event]:
+        return self._events
+
+    @property
+    def phase(self) -> Phase | None:
+        if self.phase_index is None or self.state not in RUNNING:
+            return None
+        return self.phases[self.phase_index]
+
+    @property
+    def current_round(self) -> Round | None:
+        if self.phase is None:
+            return None
+        return self.rounds[-1]
+
+    @property
+    def position(self) -> str:
+        """Where the meeting stands; buttons carry it so that a double click applies once."""
+        if self.state in RUNNING:
+            return f"phase:{self.phase_index}"
+        return self.state.value
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (MeetingState.EVALUATED, MeetingState.REPORTED, MeetingState.CANCELLED)
+
+    def contributions_in(
+        self, phase_index: int, *, viewer: PersonRef | None = None
+    ) -> list[Contribution]:
+        """What a viewer may see of a phase: write-first texts stay hidden until revealed,
+        except one's own."""
+        return [
+            c
+            for c in self.contributions
+            if c.phase_index == phase_index and (c.revealed or c.author == viewer)
+        ]
+
+    def remaining(self, now: datetime) -> timedelta | None:
+        current = self.current_round
+        if current is None:
+            return None
+        reference = self.paused_at or now
+        return max(current.deadline - reference, timedelta(0))
+
+    def average_rating(self) -> float | None:
+        scores = [
+            c.score for c in self.contributions if c.kind is ContributionKind.RATING and c.score
+        ]
+        return round(sum(scores) / len(scores), 1) if scores else None
+
+    # ------------------------------------------------------------- scheduling
+
+    @classmethod
+    def schedule(cls, *, group_id: int, sequence: int, method: Method, at: datetime) -> Meeting:
+        meeting = cls(group_id=group_id, sequence=sequence, method_id=method.id, scheduled_at=at)
+        meeting._record("meeting.scheduled", at=at.isoformat())
+        return meeting
+
+    def reschedule(self, at: datetime) -> None:
+        self._require(MeetingState.PLANNED, key="meeting.not_planned")
+        self.scheduled_at = at
+        self._record("meeting.rescheduled", at=at.isoformat())
+
+    def cancel(self, now: datetime) -> None:
+        self._require(
+            MeetingState.PLANNED,
+            MeetingState.OPEN_FOR_CASES,
+            MeetingState.CASE_CHOSEN,
+            key="meeting.cannot_cancel",
+        )
+        self.state = MeetingState.CANCELLED
+        self.ended_at = now
+        self._record("meeting.cancelled")
+
+    # ---------------------------------------------------------------- starting
+
+    def start(
+        self,
+        *,
+        participants: list[PersonRef],
+        chair: PersonRef | None,
+        method: Method,
+        now: datetime,
+    ) -> None:
+        """Open the meeting: for cases, or straight to the chosen case if one was chosen."""
+        self._require(MeetingState.PLANNED, key="meeting.already_started")
+        if method.id != self.method_id:
+            self.method_id = method.id
+        if len(participants) < method.min_group_size:
+            raise NotPossibleNow(
+                "meeting.group_too_small", needed=method.min_group_size, members=len(participants)
+            )
+        self.participants = list(participants)
+        self.chair = chair
+        self.phases = list(method.all_phases)
+        self.started_at = now
+        if self.case_id is not None:
+            self.skipped_steps.append(MeetingState.OPEN_FOR_CASES.value)
+            self.state = MeetingState.CASE_CHOSEN
+        else:
+            self.state = MeetingState.OPEN_FOR_CASES
+        self._record("meeting.started")
+
+    def choose_case(self, *, case_id: int, owner: PersonRef) -> None:
+        """Choose the case: in advance while planned, or from those brought in."""
+        self._require(
+            MeetingState.PLANNED, MeetingState.OPEN_FOR_CASES, key="meeting.case_already_chosen"
+        )
+        if self.state is MeetingState.OPEN_FOR_CASES and owner not in self.participants:
+            raise NotAllowed("meeting.case_owner_not_member")
+        self.case_id = case_id
+        self.case_owner = owner
+        if self.state is MeetingState.OPEN_FOR_CASES:
+            self.state = MeetingState.CASE_CHOSEN
+        self._record("case.chosen", case_id=case_id)
+
+    # ----------------------------------------------------------------- pacing
+
+    def advance(self, *, now: datetime, expected_position: str | None = None) -> None:
+        """Close the current round (recording who had not contributed) and open the next."""
+        if expected_position is not None and expected_position != self.position:
+            raise NotPossibleNow("meeting.already_moved_on")
+        if self.paused_at is not None:
+            raise NotPossibleNow("meeting.paused")
+        if self.state is MeetingState.CASE_CHOSEN:
+            self._open_phase(0, now)
+            return
+        self._require(*RUNNING, key="meeting.not_running")
+        assert self.phase_index is not None
+        self._close_current_round(now)
+        following = self.phase_index + 1
+        if following < len(self.phases):
+            self._open_phase(following, now)
+        else:
+            self._finish(now)
+
+    def close(self, *, now: datetime) -> None:
+        """End now: the open round closes; each phase not held is recorded as skipped."""
+        self._require(*RUNNING, key="meeting.not_running")
+        assert self.phase_index is not None
+        self._close_current_round(now)
+        for index in range(self.phase_index + 1, len(self.phases)):
+            phase = self.phases[index]
+            self.rounds.append(
+                Round.skipped(
+                    phase_index=index, phase_id=phase.id, order=self._order_for(index), now=now
+                )
+            )
+            self._record("phase.skipped", phase_index=index)
+        self.phase_index = len(self.phases) - 1
+        self._finish(now)
+
+    def extend(self, *, minutes: int) -> None:
+        self._require(*RUNNING, key="meeting.not_running")
+        if not 1 <= minutes <= MAX_EXTENSION_MINUTES:
+            raise InvalidInput("meeting.extension_range", low=1, high=MAX_EXTENSION_MINUTES)
+        current = self.current_round
+        assert current is not None
+        current.extend(minutes)
+        self._record("phase.extended", phase_index=self.phase_index, minutes=minutes)
+
+    def pause(self, *, now: datetime) -> None:
+        self._require(*RUNNING, key="meeting.not_running")
+        if self.paused_at is not None:
+            raise NotPossibleNow("meeting.paused")
+        self.paused_at = now
+        self._record("meeting.paused")
+
+    def resume(self, *, now: datetime) -> None:
+        if self.paused_at is None:
+            raise NotPossibleNow("meeting.not_paused")
+        current = self.current_round
+        if current is not None:
+            current.deadline += now - self.paused_at
+        self.paused_at = None
+        self._record("meeting.resumed")
+
+    def mark_reported(self) -> None:
+        self._require(MeetingState.EVALUATED, key="meeting.not_evaluated")
+        self.state = MeetingState.REPORTED
+        self._record("meeting.reported")
+
+    # ----------------------------------------------------------- contributing
+
+    def contribute(
+        self,
+        *,
+        person: PersonRef,
+        text: str,
+        now: datetime,
+        kind: ContributionKind | None = None,
+        facilitator: PersonRef | None = None,
+        source_ref: str | None = None,
+    ) -> Contribution:
+        """Add what ``person`` says to the open round, if the round's rules let them speak."""
+        phase, current = self._open_round_or_refuse()
+        if self.paused_at is not None:
+            raise NotPossibleNow("meeting.paused")
+        kind = self._allowed_kind(phase, current, person, kind, facilitator)
+        text = clean_text(text, field="text", limit=MAX_LONG_TEXT)
+        contribution = Contribution(
+            meeting_id=self.id or 0,
+            phase_index=current.phase_index,
+            author=person,
+            kind=kind,
+            text=text,
+            score=parse_score(text) if kind is ContributionKind.RATING else None,
+            revealed=not phase.write_first,
+            source_ref=source_ref,
+            created_at=now,
+        )
+        self.contributions.append(contribution)
+        if person in current.order:
+            current.record_contribution(person)
+        self._record(
+            "contribution.added",
+            phase_index=current.phase_index,
+            contribution_id=contribution.id,
+            hidden=not contribution.revealed,
+        )
+        if current.everyone_done:
+            self._record("round.everyone_done", phase_index=current.phase_index)
+        return contribution
+
+    def edit_contribution(
+        self, *, contribution_id: str, person: PersonRef, text: str, now: datetime
+    ) -> Contribution:
+        contribution = self.contribution(contribution_id)
+        current = self.current_round
+        if (
+            current is None
+            or not current.is_open
+            or current.phase_index != contribution.phase_index
+        ):
+            raise NotPossibleNow("contribution.phase_closed")
+        contribution.revise(editor=person, text=text, now=now)
+        self._record(
+            "contribution.edited",
+            phase_index=contribution.phase_index,
+            contribution_id=contribution.id,
+        )
+        return contribution
+
+    def pass_turn(self, *, person: PersonRef) -> None:
+        _, current = self._open_round_or_refuse()
+        current.record_pass(person)
+        self._record("turn.passed", phase_index=current.phase_index)
+        if current.everyone_done:
+            self._record("round.everyone_done", phase_index=current.phase_index)
+
+    def contribution(self, contribution_id: str) -> Contribution:
+        for contribution in self.contributions:
+            if contribution.id == contribution_id:
+                return contribution
+        raise NotFound("contribution.not_found")
+
+    def contribution_by_source(self, source_ref: str) -> Contribution | None:
+        return next((c for c in self.contributions if c.source_ref == source_ref), None)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _open_round_or_refuse(self) -> tuple[Phase, Round]:
+        phase, current = self.phase, self.current_round
+        if phase is None or current is None or not current.is_open:
+            raise NotPossibleNow("meeting.no_open_round")
+        return phase, current
+
+    def _allowed_kind(
+        self,
+        phase: Phase,
+        current: Round,
+        person: PersonRef,
+        kind: ContributionKind | None,
+        facilitator: PersonRef | None,
+    ) -> ContributionKind:
+        is_owner = person == self.case_owner
+        leaders = {p for p in (self.chair, facilitator) if p}
+        if phase.speakers is Speakers.FACILITATOR:
+            if person not in leaders:
+                raise NotAllowed("round.only_facilitator")
+        elif person not in self.participants:
+            raise NotAllowed("round.not_a_participant")
+        elif phase.speakers is Speakers.CASE_OWNER and not is_owner:
+            raise NotAllowed("round.only_case_owner")
+        elif is_owner and phase.case_owner is CaseOwnerRole.TURNED_AWAY:
+            raise NotAllowed("round.case_owner_turned_away")
+        elif is_owner and phase.case_owner is CaseOwnerRole.SILENT:
+            raise NotAllowed("round.case_owner_silent")
+        answering = (
+            is_owner
+            and phase.case_owner is CaseOwnerRole.ANSWERS
+            and phase.speakers is not Speakers.CASE_OWNER
+        )
+        allowed = (ContributionKind.ANSWER,) if answering else phase.kinds
+        chosen = kind or allowed[0]
+        if chosen not in allowed:
+            raise NotPossibleNow("round.kind_not_allowed", kind=chosen.value)
+        if phase.max_per_member is not None and not answering:
+            count = sum(
+                1
+                for c in self.contributions
+                if c.phase_index == current.phase_index and c.author == person
+            )
+            if count >= phase.max_per_member:
+                raise NotPossibleNow("round.max_reached", limit=phase.max_per_member)
+        return chosen
+
+    def _order_for(self, index: int) -> list[PersonRef]:
+        phase = self.phases[index]
+        if phase.speakers is Speakers.FREE:
+            return []
+        if phase.speakers is Speakers.CASE_OWNER:
+            return [self.case_owner] if self.case_owner else []
+        if phase.speakers is Speakers.FACILITATOR:
+            return [self.chair] if self.chair else []
+        people = [
+            p
+            for p in self.participants
+            if p != self.case_owner or phase.case_owner is CaseOwnerRole.SPEAKS
+        ]
+        if not people:
+            return []
+        shift = (self.sequence + index) % len(people)
+        return people[shift:] + people[:shift]
+
+    def _open_phase(self, index: int, now: datetime) -> None:
+        phase = self.phases[index]
+        self.phase_index = index
+        self.state = MeetingState.IN_PHASE if index < len(self.phases) - 2 else MeetingState.CLOSING
+        self.rounds.append(
+            Round(
+                phase_index=index,
+                phase_id=phase.id,
+                order=self._order_for(index),
+                opened_at=now,
+                deadline=now + timedelta(minutes=phase.minutes),
+            )
+        )
+        self._record("phase.opened", phase_index=index)
+
+    def _close_current_round(self, now: datetime) -> None:
+        current = self.current_round
+        assert current is not None
+        current.close(now)
+        hidden = [
+            c for c in self.contributions if c.phase_index == current.phase_index and not c.revealed
+        ]
+        for contribution in hidden:
+            contribution.revealed = True
+        if hidden:
+            self._record("round.revealed", phase_index=current.phase_index)
+        self._record(
+            "round.closed",
+            phase_index=current.phase_index,
+            status=current.status.value,
+            missed=list(current.missed),
+        )
+
+    def _finish(self, now: datetime) -> None:
+        self.state = MeetingState.EVALUATED
+        self.ended_at = now
+        self._record("meeting.evaluated")
+
+    def _require(self, *states: MeetingState, key: str) -> None:
+        if self.state not in states:
+            raise NotPossibleNow(key, state=self.state.value)
+
+    def _record(self, name: str, **data: Any) -> None:
+        self._events.append(Event(name=name, meeting_id=self.id, data=data))

@@ -1,0 +1,77 @@
+"""Preparation tasks (voorbereidingstaken): what a member does before and after a meeting."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from core.domain.common import PersonRef
+from core.domain.errors import NotAllowed, NotPossibleNow
+
+
+class TaskKind(StrEnum):
+    BRING_CASE = "bring_case"
+    REREAD_GOALS = "reread_goals"
+    READ_CASE = "read_case"
+    WRITE_REFLECTION = "write_reflection"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+DUE_OFFSET: dict[TaskKind, timedelta] = {
+    TaskKind.BRING_CASE: timedelta(days=-2),
+    TaskKind.REREAD_GOALS: timedelta(days=-1),
+    TaskKind.READ_CASE: timedelta(hours=-2),
+    TaskKind.WRITE_REFLECTION: timedelta(days=2),
+}
+"""When each task is due, relative to the meeting's start: about an hour of work in all."""
+
+
+class PreparationTask(BaseModel):
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    meeting_id: int
+    person: PersonRef
+    kind: TaskKind
+    offset: timedelta
+    due_at: datetime
+    status: TaskStatus = TaskStatus.OPEN
+
+    @classmethod
+    def for_meeting(
+        cls, *, meeting_id: int, person: PersonRef, kind: TaskKind, meeting_at: datetime
+    ) -> PreparationTask:
+        offset = DUE_OFFSET[kind]
+        return cls(
+            meeting_id=meeting_id,
+            person=person,
+            kind=kind,
+            offset=offset,
+            due_at=meeting_at + offset,
+        )
+
+    def follow_meeting(self, meeting_at: datetime) -> None:
+        """The meeting moved: the task moves with it."""
+        self.due_at = meeting_at + self.offset
+
+    def complete(self, person: PersonRef) -> None:
+        self._change(person, TaskStatus.DONE)
+
+    def skip(self, person: PersonRef) -> None:
+        self._change(person, TaskStatus.SKIPPED)
+
+    def _change(self, person: PersonRef, status: TaskStatus) -> None:
+        if person != self.person:
+            raise NotAllowed("task.not_yours")
+        if self.status is not TaskStatus.OPEN:
+            raise NotPossibleNow("task.already_closed")
+        self.status = status
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status is TaskStatus.OPEN and now > self.due_at

@@ -1,0 +1,32 @@
+"""What every service function receives: who acts, and the shared dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.domain.common import Clock, PersonRef, SystemClock
+from core.methods import MethodLibrary
+from core.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person on whose behalf a service runs, within one workspace.
+
+    ``is_admin`` is for the installer's own tools (the CLI), never for a chat user."""
+
+    workspace_id: int
+    person: PersonRef
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Context:
+    """Dependencies of the services, built once by the composition root."""
+
+    uow: Callable[[], UnitOfWork]
+    methods: MethodLibrary
+    clock: Clock = field(default_factory=SystemClock)
+    after_commit: Callable[[], None] = lambda: None
+    """Called after a commit that wrote notifications: wakes the outbox worker."""

@@ -1,0 +1,105 @@
+"""Services for speaking in a round: contribute, edit, pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.domain.contribution import Contribution
+from core.domain.errors import NotFound
+from core.domain.group import Mode
+from core.domain.method import QUESTION_KINDS, ContributionKind
+from core.domain.nudge import looks_like_advice
+from core.services import notify
+from core.services.context import Actor, Context
+from core.services.meetings import load_meeting, save_meeting, turn_of
+
+
+@dataclass(frozen=True)
+class Contributed:
+    contribution: Contribution
+    duplicate: bool = False
+    """The same platform message arrived again: nothing was added."""
+    nudged: bool = False
+    """It read as advice in a question round: the author got a private, friendly nudge."""
+    hidden: bool = False
+    """A write-first round: it stays private until the round reveals everything together."""
+
+
+def contribute(
+    ctx: Context,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    text: str,
+    kind: ContributionKind | None = None,
+    source_ref: str | None = None,
+) -> Contributed:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        if source_ref is not None:
+            existing = meeting.contribution_by_source(source_ref)
+            if existing is not None:
+                return Contributed(contribution=existing, duplicate=True)
+        phase = meeting.phase
+        turn_before = turn_of(meeting)
+        contribution = meeting.contribute(
+            person=actor.person,
+            text=text,
+            kind=kind,
+            now=now,
+            facilitator=group.facilitator,
+            source_ref=source_ref,
+        )
+        nudged = (
+            phase is not None
+            and phase.is_question_round
+            and contribution.kind in QUESTION_KINDS
+            and looks_like_advice(contribution.text)
+        )
+        if nudged:
+            notify.direct(uow, group=group, person=actor.person, view="nudge_advice", now=now)
+        current = meeting.current_round
+        if group.mode is Mode.ASYNC and current is not None and current.everyone_done:
+            meeting.advance(now=now)
+        save_meeting(ctx, uow, group, meeting, turn_before)
+        return Contributed(
+            contribution=contribution, nudged=nudged, hidden=not contribution.revealed
+        )
+
+
+def edit_contribution(
+    ctx: Context,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    text: str,
+    contribution_id: str | None = None,
+    source_ref: str | None = None,
+) -> Contribution:
+    """Change one's own words while the phase is open (a Slack ``message_changed``,
+    a Teams edit, or the edit button)."""
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        if contribution_id is None:
+            found = meeting.contribution_by_source(source_ref or "")
+            if found is None:
+                raise NotFound("contribution.not_found")
+            contribution_id = found.id
+        contribution = meeting.edit_contribution(
+            contribution_id=contribution_id, person=actor.person, text=text, now=ctx.clock.now()
+        )
+        save_meeting(ctx, uow, group, meeting)
+        return contribution
+
+
+def pass_turn(ctx: Context, *, actor: Actor, meeting_id: int) -> None:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        turn_before = turn_of(meeting)
+        meeting.pass_turn(person=actor.person)
+        current = meeting.current_round
+        if group.mode is Mode.ASYNC and current is not None and current.everyone_done:
+            meeting.advance(now=now)
+        save_meeting(ctx, uow, group, meeting, turn_before)

@@ -1,0 +1,235 @@
+"""Services for a meeting's life: schedule, start, choose the case, pace, close, report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.domain.case import CaseStatus
+from core.domain.common import as_utc
+from core.domain.errors import NotAllowed, NotPossibleNow
+from core.domain.group import Group
+from core.domain.meeting import Meeting, MeetingState
+from core.domain.tasks import PreparationTask, TaskKind
+from core.services import notify, rules
+from core.services.context import Actor, Context
+from core.services.ports import UnitOfWork
+
+MEMBER_TASKS = (
+    TaskKind.BRING_CASE,
+    TaskKind.REREAD_GOALS,
+    TaskKind.READ_CASE,
+    TaskKind.WRITE_REFLECTION,
+)
+
+
+def load_meeting(uow: UnitOfWork, actor: Actor, meeting_id: int) -> tuple[Group, Meeting]:
+    meeting = uow.meetings.get(meeting_id)
+    group = uow.groups.get(meeting.group_id)
+    rules.require_same_workspace(actor, group)
+    return group, meeting
+
+
+def save_meeting(
+    ctx: Context, uow: UnitOfWork, group: Group, meeting: Meeting, turn_before: str | None = None
+) -> None:
+    uow.meetings.save(meeting)
+    notify.meeting_changed(
+        uow, group=group, meeting=meeting, now=ctx.clock.now(), turn_before=turn_before
+    )
+    uow.commit()
+    ctx.after_commit()
+
+
+def schedule_meeting(
+    ctx: Context, *, actor: Actor, group_id: int, at: datetime, method_id: str | None = None
+) -> Meeting:
+    """Plan the group's next meeting and give every member their preparation tasks."""
+    at = as_utc(at)
+    if at < ctx.clock.now():
+        raise NotPossibleNow("meeting.in_the_past")
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_lead(actor, group)
+        method = ctx.methods.get(method_id or group.method_id)
+        meeting = uow.meetings.add(
+            Meeting.schedule(
+                group_id=group_id,
+                sequence=uow.meetings.next_sequence(group_id),
+                method=method,
+                at=at,
+            )
+        )
+        assert meeting.id is not None
+        for person in group.members:
+            for kind in MEMBER_TASKS:
+                uow.tasks.add(
+                    PreparationTask.for_meeting(
+                        meeting_id=meeting.id, person=person, kind=kind, meeting_at=at
+                    )
+                )
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def reschedule_meeting(ctx: Context, *, actor: Actor, meeting_id: int, at: datetime) -> Meeting:
+    at = as_utc(at)
+    if at < ctx.clock.now():
+        raise NotPossibleNow("meeting.in_the_past")
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        meeting.reschedule(at)
+        for task in uow.tasks.for_meeting(meeting_id):
+            task.follow_meeting(at)
+            uow.tasks.save(task)
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        meeting.cancel(ctx.clock.now())
+        _release_case(uow, meeting)
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+@dataclass(frozen=True)
+class Started:
+    meeting: Meeting
+    already_running: bool
+
+
+def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
+    """Start the group's meeting now: the scheduled one, or a new live one. When one is
+    already running, say so and change nothing."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_involved(actor, group)
+        meeting = uow.meetings.current(group_id)
+        if meeting is not None and meeting.state is not MeetingState.PLANNED:
+            return Started(meeting=meeting, already_running=True)
+        if meeting is None:
+            meeting = uow.meetings.add(
+                Meeting.schedule(
+                    group_id=group_id,
+                    sequence=uow.meetings.next_sequence(group_id),
+                    method=ctx.methods.get(group.method_id),
+                    at=now,
+                )
+            )
+        chair = group.chair_for(meeting.sequence) or (
+            actor.person if group.is_member(actor.person) else None
+        )
+        meeting.start(
+            participants=list(group.members),
+            chair=chair,
+            method=ctx.methods.get(meeting.method_id),
+            now=now,
+        )
+        save_meeting(ctx, uow, group, meeting)
+        return Started(meeting=meeting, already_running=False)
+
+
+def choose_case(ctx: Context, *, actor: Actor, meeting_id: int, case_id: int) -> Meeting:
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        case = uow.cases.get(case_id)
+        if case.group_id != group.id:
+            raise NotAllowed("case.other_group")
+        if not group.is_member(case.owner):
+            raise NotAllowed("meeting.case_owner_not_member")
+        meeting.choose_case(case_id=case_id, owner=case.owner)
+        case.choose(meeting_id)
+        uow.cases.save(case)
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def advance_phase(
+    ctx: Context, *, actor: Actor, meeting_id: int, expected_position: str | None = None
+) -> Meeting:
+    """Move to the next phase. ``expected_position`` comes from the button pressed, so
+    that a double click, or two people clicking at once, moves the meeting once."""
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        turn_before = turn_of(meeting)
+        meeting.advance(now=ctx.clock.now(), expected_position=expected_position)
+        if meeting.state is MeetingState.EVALUATED:
+            _case_discussed(uow, meeting)
+        save_meeting(ctx, uow, group, meeting, turn_before)
+        return meeting
+
+
+def extend_phase(ctx: Context, *, actor: Actor, meeting_id: int, minutes: int = 5) -> Meeting:
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        meeting.extend(minutes=minutes)
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def pause_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        if meeting.paused_at is None:
+            meeting.pause(now=ctx.clock.now())
+        else:
+            meeting.resume(now=ctx.clock.now())
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def close_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
+    """End the meeting now; phases not held are recorded as skipped."""
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        meeting.close(now=ctx.clock.now())
+        _case_discussed(uow, meeting)
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def publish_report(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
+    """The facilitator or chair approves the report: it goes to the group's channel, and
+    the aggregates (never content) to the managers' channel."""
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_lead(actor, group, meeting)
+        meeting.mark_reported()
+        save_meeting(ctx, uow, group, meeting)
+        return meeting
+
+
+def turn_of(meeting: Meeting) -> str | None:
+    current = meeting.current_round
+    return current.current_turn if current is not None else None
+
+
+def _case_discussed(uow: UnitOfWork, meeting: Meeting) -> None:
+    if meeting.case_id is None:
+        return
+    case = uow.cases.get(meeting.case_id)
+    if case.status is CaseStatus.CHOSEN:
+        case.mark_discussed()
+        uow.cases.save(case)
+
+
+def _release_case(uow: UnitOfWork, meeting: Meeting) -> None:
+    if meeting.case_id is None:
+        return
+    case = uow.cases.get(meeting.case_id)
+    if case.status is CaseStatus.CHOSEN:
+        case.park()
+        uow.cases.save(case)

@@ -1,0 +1,119 @@
+"""Services around the meetings: cases, learning goals, preparation tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.domain.case import Case
+from core.domain.errors import InvalidInput, NotAllowed
+from core.domain.goals import MAX_GOALS_PER_PERSON, Criterion, LearningGoal
+from core.domain.tasks import PreparationTask, TaskKind, TaskStatus
+from core.services import notify, rules
+from core.services.context import Actor, Context
+from core.services.ports import Notification
+
+
+def submit_case(
+    ctx: Context,
+    *,
+    actor: Actor,
+    group_id: int,
+    title: str,
+    help_question: str,
+    description: str = "",
+    consent_to_report: bool = False,
+) -> Case:
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_member(actor, group)
+        case = uow.cases.add(
+            Case.submit(
+                group_id=group_id,
+                owner=actor.person,
+                title=title,
+                help_question=help_question,
+                description=description,
+                consent_to_report=consent_to_report,
+                now=now,
+            )
+        )
+        meeting = uow.meetings.current(group_id)
+        if meeting is not None:
+            for task in uow.tasks.for_meeting(meeting.id or 0):
+                if (
+                    task.person == actor.person
+                    and task.kind is TaskKind.BRING_CASE
+                    and task.status is TaskStatus.OPEN
+                ):
+                    task.complete(actor.person)
+                    uow.tasks.save(task)
+            uow.outbox.add(
+                Notification(
+                    topic=notify.CARD,
+                    workspace_id=group.workspace_id,
+                    group_id=group.id,
+                    meeting_id=meeting.id,
+                ),
+                now=now,
+            )
+        uow.commit()
+        ctx.after_commit()
+        return case
+
+
+def set_learning_goal(
+    ctx: Context,
+    *,
+    actor: Actor,
+    group_id: int,
+    text: str,
+    where_and_when: str = "",
+    deadline: date | None = None,
+    ticked: list[Criterion] | None = None,
+    goal_id: str | None = None,
+) -> LearningGoal:
+    """Write a new learning goal, or revise one's own (``goal_id``)."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_member(actor, group)
+        if goal_id is None:
+            if len(uow.goals.for_person(actor.person, group_id)) >= MAX_GOALS_PER_PERSON:
+                raise InvalidInput("goal.too_many", limit=MAX_GOALS_PER_PERSON)
+            goal = LearningGoal.write(
+                group_id=group_id,
+                person=actor.person,
+                text=text,
+                where_and_when=where_and_when,
+                deadline=deadline,
+                ticked=ticked or [],
+                now=now,
+            )
+            uow.goals.add(goal)
+        else:
+            goal = uow.goals.get(goal_id)
+            if goal.group_id != group_id:
+                raise NotAllowed("goal.only_owner_edits")
+            goal.revise(
+                editor=actor.person,
+                text=text,
+                where_and_when=where_and_when,
+                deadline=deadline,
+                ticked=ticked or [],
+                now=now,
+            )
+            uow.goals.save(goal)
+        uow.commit()
+        return goal
+
+
+def complete_task(ctx: Context, *, actor: Actor, task_id: str) -> PreparationTask:
+    with ctx.uow() as uow:
+        task = uow.tasks.get(task_id)
+        task.complete(actor.person)
+        uow.tasks.save(task)
+        uow.commit()
+        return task

@@ -1,0 +1,52 @@
+"""Who may do what. Every authorisation decision of the product is made here."""
+
+from __future__ import annotations
+
+from core.domain.errors import NotAllowed
+from core.domain.group import Group
+from core.domain.meeting import Meeting
+from core.domain.workspace import Workspace
+from core.services.context import Actor
+
+
+def require_manager(actor: Actor, workspace: Workspace) -> None:
+    """Managers (named by the admin) add intervision groups."""
+    if not (actor.is_admin or workspace.is_manager(actor.person)):
+        raise NotAllowed("rule.only_managers_create_groups")
+
+
+def require_group_manager(actor: Actor, group: Group) -> None:
+    if not (actor.is_admin or actor.person in group.managers):
+        raise NotAllowed("rule.only_group_managers")
+
+
+def may_lead(actor: Actor, group: Group, meeting: Meeting | None = None) -> bool:
+    """The facilitator or the meeting's chair paces a meeting. Without a facilitator and
+    without a chair yet, any member may lead (a self-steering group)."""
+    person = actor.person
+    if person == group.facilitator:
+        return True
+    if meeting is not None and meeting.chair is not None:
+        return person == meeting.chair
+    return group.is_member(person) and (group.facilitator is None or group.rotating_chair)
+
+
+def require_lead(actor: Actor, group: Group, meeting: Meeting | None = None) -> None:
+    if not may_lead(actor, group, meeting):
+        raise NotAllowed("rule.only_facilitator_or_chair")
+
+
+def require_involved(actor: Actor, group: Group) -> None:
+    """Members and the facilitator; managers never read case or contribution text."""
+    if not group.is_involved(actor.person):
+        raise NotAllowed("rule.only_group_members")
+
+
+def require_member(actor: Actor, group: Group) -> None:
+    if not group.is_member(actor.person):
+        raise NotAllowed("rule.only_group_members")
+
+
+def require_same_workspace(actor: Actor, group: Group) -> None:
+    if actor.workspace_id != group.workspace_id:
+        raise NotAllowed("rule.other_workspace")

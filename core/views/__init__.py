@@ -1,0 +1,1 @@
+"""Screens described once, in a small neutral vocabulary, rendered per platform."""

@@ -1,0 +1,94 @@
+"""A person's own page (Slack App Home, Teams personal chat, sandbox start page) and help."""
+
+from __future__ import annotations
+
+from core.domain.common import Locale
+from core.i18n import t
+from core.services.queries import GroupHealth, Overview
+from core.views import actions as a
+from core.views.report import health_card
+from core.views.vocabulary import (
+    Button,
+    Buttons,
+    Card,
+    ContextLine,
+    Divider,
+    Emphasis,
+    Heading,
+    Moment,
+    Strong,
+    Text,
+    spans,
+)
+
+
+def overview_card(view: Overview, locale: Locale, health: list[GroupHealth]) -> Card:
+    blocks: list = [Heading(t("home.title", locale))]
+    blocks.append(Text(spans(Strong(t("home.my_groups", locale)))))
+    if not view.groups:
+        blocks.append(ContextLine(spans(t("home.no_groups", locale))))
+    for group in view.groups:
+        meeting = view.next_meetings.get(group.id or 0)
+        if meeting is None:
+            blocks.append(Text(spans(Strong(group.name), " — ", t("home.no_meeting", locale))))
+        else:
+            blocks.append(
+                Text(
+                    spans(
+                        Strong(group.name),
+                        " — ",
+                        t(f"state.{meeting.state.value}", locale),
+                        ", ",
+                        Moment(meeting.started_at or meeting.scheduled_at),
+                    )
+                )
+            )
+    blocks += [Divider(), Text(spans(Strong(t("home.my_tasks", locale))))]
+    if not view.tasks:
+        blocks.append(ContextLine(spans(t("home.no_tasks", locale))))
+    for task in view.tasks[:15]:
+        blocks.append(
+            Text(
+                spans(
+                    t(f"task.{task.kind.value}", locale),
+                    " — ",
+                    t("home.due", locale),
+                    " ",
+                    Moment(task.due_at),
+                )
+            )
+        )
+        blocks.append(Buttons((Button(a.TASK_DONE, t("button.done", locale), task.id),)))
+    blocks += [Divider(), Text(spans(Strong(t("home.my_goals", locale))))]
+    if not view.goals:
+        blocks.append(ContextLine(spans(t("home.no_goals", locale))))
+    for goal in view.goals:
+        met, total = goal.quality
+        blocks.append(
+            Text(spans(goal.text, " ", Emphasis(t("goal.quality", locale, met=met, total=total))))
+        )
+    if view.groups:
+        blocks.append(Buttons((Button(a.GOALS_OPEN_FORM, t("button.goals", locale)),)))
+    for item in health:
+        blocks.append(Divider())
+        blocks += list(health_card(item, locale).blocks)
+    return Card(blocks=tuple(blocks), summary=t("home.title", locale))
+
+
+COMMANDS = ("help", "start", "case", "goals", "tasks", "group", "schedule", "report")
+
+
+def help_card(locale: Locale, command: str = "/intervision") -> Card:
+    blocks: list = [Heading(t("help.title", locale)), Text(spans(t("help.intro", locale)))]
+    for name in COMMANDS:
+        blocks.append(
+            Text(
+                spans(
+                    Strong(f"{command} {t(f'command.{name}', locale)}"),
+                    " — ",
+                    t(f"help.{name}", locale),
+                )
+            )
+        )
+    blocks.append(ContextLine(spans(t("help.privacy", locale))))
+    return Card(blocks=tuple(blocks), summary=t("help.title", locale))

@@ -1,0 +1,312 @@
+"""The meeting's screens: its one card in the channel, and the messages in its thread."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.domain.common import Locale
+from core.domain.meeting import Meeting, MeetingState
+from core.domain.method import CaseOwnerRole, Phase, Speakers
+from core.i18n import t
+from core.services.queries import MeetingSnapshot
+from core.views import actions as a
+from core.views.vocabulary import (
+    Button,
+    Buttons,
+    Card,
+    ContextLine,
+    Divider,
+    Emphasis,
+    Field,
+    Fields,
+    Heading,
+    Mention,
+    Moment,
+    Span,
+    Strong,
+    Text,
+    spans,
+)
+
+
+def meeting_card(snapshot: MeetingSnapshot, *, now: datetime) -> Card:
+    """The one message per meeting, edited in place as the meeting moves on."""
+    group, meeting, locale = snapshot.group, snapshot.meeting, snapshot.group.locale
+    method_name = snapshot.method.name(locale)
+    blocks: list = [
+        Heading(t("card.title", locale, group=group.name)),
+        Fields(
+            (
+                Field(t("card.method", locale), spans(method_name)),
+                Field(t("card.state", locale), spans(_state_label(meeting, locale))),
+                Field(
+                    t("card.when", locale), (Moment(meeting.started_at or meeting.scheduled_at),)
+                ),
+                *_chair_field(meeting, locale),
+            )
+        ),
+    ]
+    if snapshot.case is not None and meeting.state is not MeetingState.CANCELLED:
+        blocks.append(
+            Text(
+                spans(
+                    Strong(t("card.case", locale) + ": "),
+                    snapshot.case.title,
+                    "\n",
+                    Strong(t("card.help_question", locale) + ": "),
+                    Emphasis(snapshot.case.help_question),
+                    "  — ",
+                    Mention(snapshot.case.owner),
+                )
+            )
+        )
+    blocks += _state_blocks(snapshot, locale, now)
+    return Card(
+        blocks=tuple(blocks),
+        summary=t("card.summary", locale, group=group.name, state=_state_label(meeting, locale)),
+    )
+
+
+def _chair_field(meeting: Meeting, locale: Locale) -> tuple[Field, ...]:
+    if meeting.chair is None:
+        return ()
+    return (Field(t("card.chair", locale), (Mention(meeting.chair),)),)
+
+
+def _state_label(meeting: Meeting, locale: Locale) -> str:
+    label = t(f"state.{meeting.state.value}", locale)
+    if meeting.paused_at is not None:
+        label += " · " + t("card.paused", locale)
+    return label
+
+
+def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> list:
+    meeting = snapshot.meeting
+    state = meeting.state
+    position = meeting.position
+    if state is MeetingState.PLANNED:
+        return [
+            Text(spans(t("card.planned_hint", locale))),
+            Buttons(
+                (
+                    Button(a.MEETING_START, t("button.start", locale), position, "primary"),
+                    Button(a.CASE_OPEN_FORM, t("button.submit_case", locale)),
+                )
+            ),
+        ]
+    if state is MeetingState.OPEN_FOR_CASES:
+        blocks: list = [Text(spans(t("card.open_for_cases_hint", locale)))]
+        for case in snapshot.open_cases[:10]:
+            blocks.append(
+                Text(
+                    spans(
+                        Strong(case.title),
+                        " — ",
+                        Emphasis(case.help_question),
+                        " ",
+                        Mention(case.owner),
+                    )
+                )
+            )
+            blocks.append(
+                Buttons(
+                    (Button(a.MEETING_CHOOSE_CASE, t("button.choose_case", locale), str(case.id)),)
+                )
+            )
+        if not snapshot.open_cases:
+            blocks.append(ContextLine(spans(t("card.no_cases_yet", locale))))
+        blocks.append(
+            Buttons((Button(a.CASE_OPEN_FORM, t("button.submit_case", locale), style="primary"),))
+        )
+        return blocks
+    if state is MeetingState.CASE_CHOSEN:
+        return [
+            Text(spans(t("card.case_chosen_hint", locale))),
+            Buttons((Button(a.MEETING_ADVANCE, t("button.begin", locale), position, "primary"),)),
+        ]
+    if meeting.phase is not None:
+        return _running_blocks(meeting, meeting.phase, locale, now)
+    if state is MeetingState.EVALUATED:
+        return [
+            Text(spans(t("card.evaluated_hint", locale))),
+            Buttons(
+                (Button(a.MEETING_REPORT, t("button.publish_report", locale), position, "primary"),)
+            ),
+        ]
+    return [ContextLine(spans(t(f"card.{state.value}_hint", locale)))]
+
+
+def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetime) -> list:
+    current = meeting.current_round
+    assert current is not None and meeting.phase_index is not None
+    number, total = meeting.phase_index + 1, len(meeting.phases)
+    progress: list[Span | str] = [t("card.phase_of", locale, number=number, total=total), " · "]
+    remaining = meeting.remaining(now)
+    if remaining is not None:
+        progress.append(
+            t("card.minutes_left", locale, minutes=int(remaining.total_seconds() // 60))
+        )
+    blocks: list = [
+        Divider(),
+        Text(spans(Strong(phase.title(locale)), "\n", phase.prompt(locale))),
+        ContextLine(spans(*progress)),
+    ]
+    if current.order:
+        done = len(current.contributed) + len(current.passed)
+        turn = current.current_turn
+        line: list[Span | str] = [t("card.progress", locale, done=done, total=len(current.order))]
+        if turn is not None and phase.speakers is Speakers.EACH:
+            line += [" · ", t("card.turn", locale), " ", Mention(turn)]
+        blocks.append(ContextLine(spans(*line)))
+    notes = _rule_notes(phase, locale)
+    if notes:
+        blocks.append(ContextLine(spans(notes)))
+    blocks.append(
+        Buttons(
+            (
+                Button(
+                    a.MEETING_CONTRIBUTE,
+                    t("button.contribute", locale),
+                    meeting.position,
+                    "primary",
+                ),
+                Button(a.MEETING_PASS, t("button.pass", locale), meeting.position),
+                Button(a.MEETING_ADVANCE, t("button.next_phase", locale), meeting.position),
+                Button(a.MEETING_EXTEND, t("button.extend", locale), meeting.position),
+                Button(
+                    a.MEETING_PAUSE,
+                    t("button.resume" if meeting.paused_at else "button.pause", locale),
+                    meeting.position,
+                ),
+                Button(a.MEETING_CLOSE, t("button.close", locale), meeting.position, "danger"),
+            )
+        )
+    )
+    return blocks
+
+
+def _rule_notes(phase: Phase, locale: Locale) -> str:
+    notes = []
+    if phase.write_first:
+        notes.append(t("rule.write_first", locale))
+    if phase.speakers is not Speakers.CASE_OWNER:
+        if phase.case_owner is CaseOwnerRole.TURNED_AWAY:
+            notes.append(t("rule.turned_away", locale))
+        elif phase.case_owner is CaseOwnerRole.SILENT:
+            notes.append(t("rule.case_owner_silent", locale))
+    if phase.is_question_round:
+        notes.append(t("rule.questions_only", locale))
+    return " · ".join(notes)
+
+
+# ------------------------------------------------------------------ thread messages
+
+
+def phase_opened(snapshot: MeetingSnapshot, phase_index: int) -> Card:
+    meeting, locale = snapshot.meeting, snapshot.group.locale
+    phase = meeting.phases[phase_index]
+    round_ = next(r for r in meeting.rounds if r.phase_index == phase_index)
+    blocks: list = [
+        Heading(
+            t("thread.phase_heading", locale, number=phase_index + 1, title=phase.title(locale))
+        ),
+        Text(spans(phase.prompt(locale))),
+    ]
+    if round_.order and phase.speakers is Speakers.EACH:
+        order: list[Span | str] = [t("thread.order", locale), " "]
+        for index, person in enumerate(round_.order):
+            order += ([", "] if index else []) + [Mention(person)]
+        blocks.append(ContextLine(spans(*order)))
+    elif round_.order:
+        blocks.append(
+            ContextLine(spans(t("thread.speaker", locale), " ", Mention(round_.order[0])))
+        )
+    notes = _rule_notes(phase, locale)
+    blocks.append(
+        ContextLine(spans(t("thread.reply_here", locale) + (" · " + notes if notes else "")))
+    )
+    return Card(blocks=tuple(blocks), summary=phase.title(locale))
+
+
+def revealed(snapshot: MeetingSnapshot, phase_index: int) -> Card:
+    meeting, locale = snapshot.meeting, snapshot.group.locale
+    phase = meeting.phases[phase_index]
+    blocks: list = [Heading(t("thread.revealed", locale, title=phase.title(locale)))]
+    for contribution in meeting.contributions_in(phase_index):
+        blocks.append(Text(spans(Mention(contribution.author), ": ", contribution.text)))
+    return Card(
+        blocks=tuple(blocks), summary=t("thread.revealed", locale, title=phase.title(locale))
+    )
+
+
+def contribution_posted(snapshot: MeetingSnapshot, contribution_id: str) -> Card:
+    locale = snapshot.group.locale
+    contribution = snapshot.meeting.contribution(contribution_id)
+    kind = t(f"kind.{contribution.kind.value}", locale)
+    return Card(
+        blocks=(
+            Text(
+                spans(
+                    Mention(contribution.author),
+                    " ",
+                    Emphasis(f"({kind})"),
+                    ": ",
+                    contribution.text,
+                )
+            ),
+        ),
+        summary=kind,
+    )
+
+
+def case_chosen(snapshot: MeetingSnapshot) -> Card:
+    locale = snapshot.group.locale
+    case = snapshot.case
+    assert case is not None
+    text = spans(
+        Strong(t("thread.case_chosen", locale)),
+        " ",
+        case.title,
+        "\n",
+        Strong(t("card.help_question", locale) + ": "),
+        Emphasis(case.help_question),
+    )
+    blocks: list = [Text(text)]
+    if case.description:
+        blocks.append(Text(spans(case.description)))
+    blocks.append(ContextLine(spans(t("card.case_owner", locale), " ", Mention(case.owner))))
+    return Card(blocks=tuple(blocks), summary=t("thread.case_chosen", locale))
+
+
+def evaluated(snapshot: MeetingSnapshot) -> Card:
+    meeting, locale = snapshot.meeting, snapshot.group.locale
+    average = meeting.average_rating()
+    blocks: list = [
+        Heading(t("thread.evaluated", locale)),
+        Text(spans(t("thread.evaluated_body", locale))),
+    ]
+    if average is not None:
+        blocks.append(ContextLine(spans(t("report.average_rating", locale, rating=average))))
+    return Card(blocks=tuple(blocks), summary=t("thread.evaluated", locale))
+
+
+def cancelled(snapshot: MeetingSnapshot) -> Card:
+    locale = snapshot.group.locale
+    return Card(
+        blocks=(Text(spans(t("thread.cancelled", locale))),), summary=t("thread.cancelled", locale)
+    )
+
+
+THREAD_VIEWS = {
+    "phase_opened": lambda s, d: phase_opened(s, int(d["phase_index"])),
+    "revealed": lambda s, d: revealed(s, int(d["phase_index"])),
+    "contribution": lambda s, d: contribution_posted(s, str(d["contribution_id"])),
+    "case_chosen": lambda s, d: case_chosen(s),
+    "evaluated": lambda s, d: evaluated(s),
+    "cancelled": lambda s, d: cancelled(s),
+}
+
+
+def thread_message(snapshot: MeetingSnapshot, data: dict[str, object]) -> Card:
+    """The thread message a ``meeting.thread`` notification asks for."""
+    return THREAD_VIEWS[str(data["view"])](snapshot, data)

@@ -1,0 +1,284 @@
+"""In-memory fakes of the core's ports, for unit tests of domain and services.
+
+They keep the storage semantics that matter to the services: copies on load (no
+shared objects), ids assigned on add, versions checked on save, nothing kept
+without commit.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from core.domain.case import Case, CaseStatus
+from core.domain.errors import ConcurrentChange, NotFound
+from core.domain.goals import LearningGoal
+from core.domain.group import Group
+from core.domain.meeting import Meeting, MeetingState
+from core.domain.tasks import PreparationTask, TaskStatus
+from core.domain.workspace import Workspace
+from core.services.ports import Notification
+
+
+@dataclass
+class FakeClock:
+    current: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.current
+
+    def tick(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@dataclass
+class Store:
+    workspaces: dict[int, Workspace] = field(default_factory=dict)
+    groups: dict[int, Group] = field(default_factory=dict)
+    meetings: dict[int, Meeting] = field(default_factory=dict)
+    cases: dict[int, Case] = field(default_factory=dict)
+    goals: dict[str, LearningGoal] = field(default_factory=dict)
+    tasks: dict[str, PreparationTask] = field(default_factory=dict)
+    inbound: set[tuple[str, str]] = field(default_factory=set)
+    outbox: list[Notification] = field(default_factory=list)
+    ids: Any = field(default_factory=lambda: itertools.count(1))
+
+
+def _get(table: dict[Any, Any], key: Any, what: str) -> Any:
+    if key not in table:
+        raise NotFound(f"{what}.not_found")
+    return table[key].model_copy(deep=True)
+
+
+class _Repo:
+    def __init__(self, data: Store, shared: Store | None = None) -> None:
+        self.data = data
+        self.shared = shared or data
+        """The committed store: versions are checked against it, as a database would."""
+
+
+class FakeWorkspaces(_Repo):
+    def get(self, workspace_id: int) -> Workspace:
+        return _get(self.data.workspaces, workspace_id, "workspace")
+
+    def find(self, platform: str, external_id: str) -> Workspace | None:
+        for ws in self.data.workspaces.values():
+            if ws.platform == platform and ws.external_id == external_id:
+                return ws.model_copy(deep=True)
+        return None
+
+    def add(self, workspace: Workspace) -> Workspace:
+        workspace.id = next(self.data.ids)
+        self.data.workspaces[workspace.id] = workspace.model_copy(deep=True)
+        return workspace
+
+    def save(self, workspace: Workspace) -> None:
+        assert workspace.id is not None
+        self.data.workspaces[workspace.id] = workspace.model_copy(deep=True)
+
+
+def _save_versioned(table: dict[int, Any], committed: dict[int, Any], item: Any) -> None:
+    stored = table.get(item.id)
+    latest = committed.get(item.id, stored)
+    if stored is None or stored.version != item.version or latest.version != item.version:
+        raise ConcurrentChange("error.concurrent_change")
+    item.version += 1
+    table[item.id] = item.model_copy(deep=True)
+
+
+class FakeGroups(_Repo):
+    def get(self, group_id: int) -> Group:
+        return _get(self.data.groups, group_id, "group")
+
+    def by_channel(self, workspace_id: int, channel: str) -> Group | None:
+        for g in self.data.groups.values():
+            if g.workspace_id == workspace_id and g.channel == channel:
+                return g.model_copy(deep=True)
+        return None
+
+    def list(self, workspace_id: int | None = None) -> list[Group]:
+        return [
+            g.model_copy(deep=True)
+            for g in self.data.groups.values()
+            if workspace_id is None or g.workspace_id == workspace_id
+        ]
+
+    def for_person(self, workspace_id: int, person: str) -> list[Group]:
+        return [g for g in self.list(workspace_id) if g.roles_of(person)]
+
+    def add(self, group: Group) -> Group:
+        group.id = next(self.data.ids)
+        self.data.groups[group.id] = group.model_copy(deep=True)
+        return group
+
+    def save(self, group: Group) -> None:
+        _save_versioned(self.data.groups, self.shared.groups, group)
+
+
+class FakeMeetings(_Repo):
+    def get(self, meeting_id: int) -> Meeting:
+        return _get(self.data.meetings, meeting_id, "meeting")
+
+    def add(self, meeting: Meeting) -> Meeting:
+        meeting.id = next(self.data.ids)
+        self.data.meetings[meeting.id] = meeting.model_copy(deep=True)
+        return meeting
+
+    def save(self, meeting: Meeting) -> None:
+        for contribution in meeting.contributions:
+            contribution.meeting_id = meeting.id or 0
+        _save_versioned(self.data.meetings, self.shared.meetings, meeting)
+
+    def for_group(self, group_id: int) -> list[Meeting]:
+        found = [m for m in self.data.meetings.values() if m.group_id == group_id]
+        return [m.model_copy(deep=True) for m in sorted(found, key=lambda m: m.sequence)]
+
+    def current(self, group_id: int) -> Meeting | None:
+        meetings = self.for_group(group_id)
+        active = (
+            MeetingState.OPEN_FOR_CASES,
+            MeetingState.CASE_CHOSEN,
+            MeetingState.IN_PHASE,
+            MeetingState.CLOSING,
+        )
+        running = [m for m in meetings if m.state in active]
+        if running:
+            return running[-1]
+        planned = sorted(
+            (m for m in meetings if m.state is MeetingState.PLANNED), key=lambda m: m.scheduled_at
+        )
+        return planned[0] if planned else None
+
+    def next_sequence(self, group_id: int) -> int:
+        return len([m for m in self.data.meetings.values() if m.group_id == group_id])
+
+
+class FakeCases(_Repo):
+    def get(self, case_id: int) -> Case:
+        return _get(self.data.cases, case_id, "case")
+
+    def add(self, case: Case) -> Case:
+        case.id = next(self.data.ids)
+        self.data.cases[case.id] = case.model_copy(deep=True)
+        return case
+
+    def save(self, case: Case) -> None:
+        assert case.id is not None
+        self.data.cases[case.id] = case.model_copy(deep=True)
+
+    def for_group(self, group_id: int, statuses: tuple[CaseStatus, ...] = ()) -> list[Case]:
+        return [
+            c.model_copy(deep=True)
+            for c in self.data.cases.values()
+            if c.group_id == group_id and (not statuses or c.status in statuses)
+        ]
+
+
+class FakeGoals(_Repo):
+    def get(self, goal_id: str) -> LearningGoal:
+        return _get(self.data.goals, goal_id, "goal")
+
+    def for_person(self, person: str, group_id: int | None = None) -> list[LearningGoal]:
+        return [
+            g.model_copy(deep=True)
+            for g in self.data.goals.values()
+            if g.person == person and (group_id is None or g.group_id == group_id)
+        ]
+
+    def add(self, goal: LearningGoal) -> None:
+        self.data.goals[goal.id] = goal.model_copy(deep=True)
+
+    save = add
+
+
+class FakeTasks(_Repo):
+    def get(self, task_id: str) -> PreparationTask:
+        return _get(self.data.tasks, task_id, "task")
+
+    def for_person(self, person: str, *, open_only: bool = True) -> list[PreparationTask]:
+        return sorted(
+            (
+                t.model_copy(deep=True)
+                for t in self.data.tasks.values()
+                if t.person == person and (not open_only or t.status is TaskStatus.OPEN)
+            ),
+            key=lambda t: t.due_at,
+        )
+
+    def for_meeting(self, meeting_id: int) -> list[PreparationTask]:
+        return [
+            t.model_copy(deep=True) for t in self.data.tasks.values() if t.meeting_id == meeting_id
+        ]
+
+    def add(self, task: PreparationTask) -> None:
+        self.data.tasks[task.id] = task.model_copy(deep=True)
+
+    save = add
+
+
+class FakeInbound(_Repo):
+    def first_time(self, platform: str, key: str, *, now: datetime) -> bool:
+        if (platform, key) in self.data.inbound:
+            return False
+        self.data.inbound.add((platform, key))
+        return True
+
+
+class FakeOutbox(_Repo):
+    def add(self, notification: Notification, *, now: datetime) -> None:
+        self.data.outbox.append(notification)
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the store; ``commit`` makes the copy the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.committed = False
+
+    def __enter__(self) -> Self:
+        self.working = copy.deepcopy(self.store)
+        self.workspaces = FakeWorkspaces(self.working)
+        self.groups = FakeGroups(self.working, self.store)
+        self.meetings = FakeMeetings(self.working, self.store)
+        self.cases = FakeCases(self.working)
+        self.goals = FakeGoals(self.working)
+        self.tasks = FakeTasks(self.working)
+        self.inbound = FakeInbound(self.working)
+        self.outbox = FakeOutbox(self.working)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.store.__dict__.update(self.working.__dict__)
+        self.working = copy.deepcopy(self.store)
+        self._rebind()
+        self.committed = True
+
+    def _rebind(self) -> None:
+        for repo in (
+            self.workspaces,
+            self.groups,
+            self.meetings,
+            self.cases,
+            self.goals,
+            self.tasks,
+            self.inbound,
+            self.outbox,
+        ):
+            repo.data = self.working
+
+    def rollback(self) -> None:
+        self.working = copy.deepcopy(self.store)
+        self._rebind()
