@@ -6,6 +6,7 @@ in-memory fakes in ``tests/support``. Adapters implement ``Messenger``.
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -46,7 +47,7 @@ class GroupRepository(Protocol):
     def get(self, group_id: int) -> Group: ...
     def by_channel(self, workspace_id: int, channel: ChannelRef) -> Group | None: ...
     def list(self, workspace_id: int | None = None) -> list[Group]: ...
-    def for_person(self, workspace_id: int, person: PersonRef) -> list[Group]:
+    def for_person(self, workspace_id: int, person: PersonRef) -> builtins.list[Group]:
         """Groups where the person is a member, the facilitator or a manager."""
         ...
 

@@ -14,6 +14,7 @@ from core.i18n import t
 from core.methods import MethodLibrary
 from core.views import actions as a
 from core.views.vocabulary import (
+    Block,
     ChannelSelect,
     Checkboxes,
     ContextLine,
@@ -71,7 +72,7 @@ def case_form(group: Group, locale: Locale, case: Case | None = None) -> Form:
 
 def goal_form(group: Group, locale: Locale, goal: LearningGoal | None = None) -> Form:
     """The checklist is shown with a hint for each criterion the goal does not meet yet."""
-    blocks: list = [ContextLine(spans(t("form.goal.intro", locale)))]
+    blocks: list[Block] = [ContextLine(spans(t("form.goal.intro", locale)))]
     if goal is not None:
         met, total = goal.quality
         blocks.append(Text(spans(Strong(t("goal.quality", locale, met=met, total=total)))))
@@ -194,7 +195,7 @@ def contribute_form(meeting: Meeting, phase: Phase, locale: Locale, *, as_case_o
         and phase.case_owner is CaseOwnerRole.ANSWERS
         and phase.speakers is not Speakers.CASE_OWNER
     )
-    blocks: list = [Text(spans(Strong(phase.title(locale)), "\n", phase.prompt(locale)))]
+    blocks: list[Block] = [Text(spans(Strong(phase.title(locale)), "\n", phase.prompt(locale)))]
     if len(phase.kinds) > 1 and not answering:
         blocks.append(
             Select(

@@ -8,6 +8,7 @@ from core.services.queries import GroupHealth, Overview
 from core.views import actions as a
 from core.views.report import health_card
 from core.views.vocabulary import (
+    Block,
     Button,
     Buttons,
     Card,
@@ -23,7 +24,7 @@ from core.views.vocabulary import (
 
 
 def overview_card(view: Overview, locale: Locale, health: list[GroupHealth]) -> Card:
-    blocks: list = [Heading(t("home.title", locale))]
+    blocks: list[Block] = [Heading(t("home.title", locale))]
     blocks.append(Text(spans(Strong(t("home.my_groups", locale)))))
     if not view.groups:
         blocks.append(ContextLine(spans(t("home.no_groups", locale))))
@@ -79,7 +80,7 @@ COMMANDS = ("help", "start", "case", "goals", "tasks", "group", "schedule", "rep
 
 
 def help_card(locale: Locale, command: str = "/intervision") -> Card:
-    blocks: list = [Heading(t("help.title", locale)), Text(spans(t("help.intro", locale)))]
+    blocks: list[Block] = [Heading(t("help.title", locale)), Text(spans(t("help.intro", locale)))]
     for name in COMMANDS:
         blocks.append(
             Text(

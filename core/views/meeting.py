@@ -11,6 +11,7 @@ from core.i18n import t
 from core.services.queries import MeetingSnapshot
 from core.views import actions as a
 from core.views.vocabulary import (
+    Block,
     Button,
     Buttons,
     Card,
@@ -33,7 +34,7 @@ def meeting_card(snapshot: MeetingSnapshot, *, now: datetime) -> Card:
     """The one message per meeting, edited in place as the meeting moves on."""
     group, meeting, locale = snapshot.group, snapshot.meeting, snapshot.group.locale
     method_name = snapshot.method.name(locale)
-    blocks: list = [
+    blocks: list[Block] = [
         Heading(t("card.title", locale, group=group.name)),
         Fields(
             (
@@ -80,7 +81,7 @@ def _state_label(meeting: Meeting, locale: Locale) -> str:
     return label
 
 
-def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> list:
+def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> list[Block]:
     meeting = snapshot.meeting
     state = meeting.state
     position = meeting.position
@@ -95,7 +96,7 @@ def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> l
             ),
         ]
     if state is MeetingState.OPEN_FOR_CASES:
-        blocks: list = [Text(spans(t("card.open_for_cases_hint", locale)))]
+        blocks: list[Block] = [Text(spans(t("card.open_for_cases_hint", locale)))]
         for case in snapshot.open_cases[:10]:
             blocks.append(
                 Text(
@@ -136,7 +137,7 @@ def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> l
     return [ContextLine(spans(t(f"card.{state.value}_hint", locale)))]
 
 
-def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetime) -> list:
+def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetime) -> list[Block]:
     current = meeting.current_round
     assert current is not None and meeting.phase_index is not None
     number, total = meeting.phase_index + 1, len(meeting.phases)
@@ -146,7 +147,7 @@ def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetim
         progress.append(
             t("card.minutes_left", locale, minutes=int(remaining.total_seconds() // 60))
         )
-    blocks: list = [
+    blocks: list[Block] = [
         Divider(),
         Text(spans(Strong(phase.title(locale)), "\n", phase.prompt(locale))),
         ContextLine(spans(*progress)),
@@ -206,7 +207,7 @@ def phase_opened(snapshot: MeetingSnapshot, phase_index: int) -> Card:
     meeting, locale = snapshot.meeting, snapshot.group.locale
     phase = meeting.phases[phase_index]
     round_ = next(r for r in meeting.rounds if r.phase_index == phase_index)
-    blocks: list = [
+    blocks: list[Block] = [
         Heading(
             t("thread.phase_heading", locale, number=phase_index + 1, title=phase.title(locale))
         ),
@@ -231,7 +232,7 @@ def phase_opened(snapshot: MeetingSnapshot, phase_index: int) -> Card:
 def revealed(snapshot: MeetingSnapshot, phase_index: int) -> Card:
     meeting, locale = snapshot.meeting, snapshot.group.locale
     phase = meeting.phases[phase_index]
-    blocks: list = [Heading(t("thread.revealed", locale, title=phase.title(locale)))]
+    blocks: list[Block] = [Heading(t("thread.revealed", locale, title=phase.title(locale)))]
     for contribution in meeting.contributions_in(phase_index):
         blocks.append(Text(spans(Mention(contribution.author), ": ", contribution.text)))
     return Card(
@@ -271,7 +272,7 @@ def case_chosen(snapshot: MeetingSnapshot) -> Card:
         Strong(t("card.help_question", locale) + ": "),
         Emphasis(case.help_question),
     )
-    blocks: list = [Text(text)]
+    blocks: list[Block] = [Text(text)]
     if case.description:
         blocks.append(Text(spans(case.description)))
     blocks.append(ContextLine(spans(t("card.case_owner", locale), " ", Mention(case.owner))))
@@ -281,7 +282,7 @@ def case_chosen(snapshot: MeetingSnapshot) -> Card:
 def evaluated(snapshot: MeetingSnapshot) -> Card:
     meeting, locale = snapshot.meeting, snapshot.group.locale
     average = meeting.average_rating()
-    blocks: list = [
+    blocks: list[Block] = [
         Heading(t("thread.evaluated", locale)),
         Text(spans(t("thread.evaluated_body", locale))),
     ]

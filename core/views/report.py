@@ -8,6 +8,7 @@ from core.domain.round import RoundStatus
 from core.i18n import t
 from core.services.queries import GroupHealth, MeetingSnapshot
 from core.views.vocabulary import (
+    Block,
     Card,
     ContextLine,
     Emphasis,
@@ -27,7 +28,7 @@ def meeting_report(snapshot: MeetingSnapshot) -> Card:
     held = [r for r in meeting.rounds if r.status is not RoundStatus.SKIPPED]
     skipped = [r for r in meeting.rounds if r.status is RoundStatus.SKIPPED]
     average = meeting.average_rating()
-    blocks: list = [
+    blocks: list[Block] = [
         Heading(t("report.title", locale, group=snapshot.group.name)),
         Fields(
             (

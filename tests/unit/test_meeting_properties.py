@@ -49,8 +49,9 @@ class MeetingMachine(RuleBasedStateMachine):
         self.members = group.members
         self.versions: dict[int, int] = {}
         owner = self.world.actor(self.members[0])
-        case = preparation.submit_case(self.world.ctx, actor=owner, group_id=group.id,
-                                       title="A case", help_question="How?")
+        case = preparation.submit_case(
+            self.world.ctx, actor=owner, group_id=group.id, title="A case", help_question="How?"
+        )
         assert case.id is not None
         self.case_ids: list[int] = [case.id]
         started = meetings.start_meeting(self.world.ctx, actor=owner, group_id=group.id)

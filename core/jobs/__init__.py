@@ -1,0 +1,1 @@
+"""Background work: delivering the outbox (and, later, due jobs such as reminders)."""

@@ -1,0 +1,293 @@
+"""Delivering the outbox: claim due rows, hand each to a handler, retry with backoff, park.
+
+Services write notifications to the ``outbox`` table in the transaction that causes
+them (``core.storage``); this module is the other side. Rows are claimed with a lease
+(``locked_until``): a worker that dies mid-delivery loses its lease and the row is
+claimed again. On PostgreSQL claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` so any
+number of workers can run; on SQLite one process runs one worker.
+
+Delivery is at least once: a handler should tolerate the rare repeat (after a lease
+expired during a slow delivery).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import Engine, func, or_, select, update
+
+from core.domain.common import Clock, SystemClock
+from core.services.ports import Notification
+from core.storage.mapping import notification_from
+from core.storage.repositories.messages import DELIVERED, PARKED, PENDING
+from core.storage.tables import outbox
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_CAP_SECONDS = 15 * 60.0
+MAX_ATTEMPTS = 8
+"""A row that failed this many times is parked: kept, shown, no longer retried."""
+DEFAULT_LEASE = timedelta(minutes=2)
+DEFAULT_BATCH = 20
+MAX_ERROR_LENGTH = 2000
+
+Handler = Callable[[Notification], None]
+
+
+class Claimed(NamedTuple):
+    id: int
+    notification: Notification
+    attempts: int
+    """Failed attempts so far (0 for a first delivery)."""
+
+
+class Parked(NamedTuple):
+    id: int
+    notification: Notification
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    delivered: int = 0
+    failed: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return self.delivered + self.failed
+
+
+def claim_due(
+    engine: Engine,
+    *,
+    now: datetime,
+    limit: int = DEFAULT_BATCH,
+    lease: timedelta = DEFAULT_LEASE,
+) -> list[Claimed]:
+    """Lease up to ``limit`` pending rows that are due and not leased by another worker."""
+    claimable = (
+        (outbox.c.status == PENDING)
+        & (outbox.c.available_at <= now)
+        & or_(outbox.c.locked_until.is_(None), outbox.c.locked_until <= now)
+    )
+    with engine.begin() as connection:
+        rows = connection.execute(
+            select(outbox.c.id, outbox.c.payload, outbox.c.attempts)
+            .where(claimable)
+            .order_by(outbox.c.available_at, outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed: list[Claimed] = []
+        for row in rows:
+            # The condition is checked again: SQLite has no row locks, and a second
+            # connection may have claimed the row between our read and this write.
+            result = connection.execute(
+                update(outbox)
+                .where(outbox.c.id == row.id, claimable)
+                .values(locked_until=now + lease)
+            )
+            if result.rowcount == 1:
+                claimed.append(Claimed(row.id, notification_from(row.payload), row.attempts))
+        return claimed
+
+
+def mark_delivered(engine: Engine, outbox_id: int, now: datetime) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id)
+            .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
+        )
+
+
+def backoff_seconds(attempts: int, rng: random.Random | None = None) -> float:
+    """How long to wait after the ``attempts``-th failure: exponential from 2 s, capped at
+    15 minutes, with jitter (between half and all of it) so retries do not come in waves."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** max(attempts - 1, 0))
+    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+
+
+def mark_failed(
+    engine: Engine,
+    outbox_id: int,
+    now: datetime,
+    error: str,
+    retry_after: float | None = None,
+) -> str:
+    """Record a failed delivery and schedule the retry (after ``retry_after`` seconds when the
+    platform said so, else after a backoff); park the row after ``MAX_ATTEMPTS`` failures.
+    Returns the row's new status."""
+    with engine.begin() as connection:
+        before = connection.execute(select(outbox.c.attempts).where(outbox.c.id == outbox_id))
+        attempts = int(before.scalar_one()) + 1
+        delay = max(retry_after, 0.0) if retry_after is not None else backoff_seconds(attempts)
+        status = PARKED if attempts >= MAX_ATTEMPTS else PENDING
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id)
+            .values(
+                status=status,
+                attempts=attempts,
+                available_at=now + timedelta(seconds=delay),
+                last_error=error[:MAX_ERROR_LENGTH],
+                locked_until=None,
+            )
+        )
+        return status
+
+
+def run_once(
+    engine: Engine,
+    handler: Handler,
+    *,
+    now: datetime,
+    limit: int = DEFAULT_BATCH,
+    lease: timedelta = DEFAULT_LEASE,
+) -> RunSummary:
+    """Deliver what is due now: each claimed row goes to ``handler``; an exception marks it
+    failed (an exception's ``retry_after`` attribute, in seconds, is honoured)."""
+    delivered = failed = 0
+    for item in claim_due(engine, now=now, limit=limit, lease=lease):
+        try:
+            handler(item.notification)
+        except Exception as exc:
+            failed += 1
+            status = mark_failed(
+                engine, item.id, now, _describe(exc), retry_after=_retry_after(exc)
+            )
+            log.warning(
+                "outbox %s (%s) failed, attempt %s, now %s: %s",
+                item.id,
+                item.notification.topic,
+                item.attempts + 1,
+                status,
+                _describe(exc),
+            )
+        else:
+            delivered += 1
+            mark_delivered(engine, item.id, now)
+    return RunSummary(delivered=delivered, failed=failed)
+
+
+def pending_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).select_from(outbox).where(outbox.c.status == PENDING)
+            ).scalar_one()
+        )
+
+
+def parked(engine: Engine, *, limit: int = 100) -> list[Parked]:
+    """Notifications that could not be delivered, newest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(outbox)
+            .where(outbox.c.status == PARKED)
+            .order_by(outbox.c.created_at.desc(), outbox.c.id.desc())
+            .limit(limit)
+        ).all()
+    return [
+        Parked(row.id, notification_from(row.payload), row.attempts, row.last_error, row.created_at)
+        for row in rows
+    ]
+
+
+def requeue(engine: Engine, outbox_id: int, *, now: datetime) -> bool:
+    """Give a parked notification a fresh set of attempts; False when it was not parked."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id, outbox.c.status == PARKED)
+            .values(status=PENDING, attempts=0, available_at=now, locked_until=None)
+        )
+        return result.rowcount == 1
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    value = getattr(exc, "retry_after", None)
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class OutboxWorker:
+    """Runs ``run_once`` every ``interval`` seconds on a daemon thread; ``wake()`` runs it
+    at once (call it after a commit that wrote notifications); ``stop()`` returns promptly."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        handler: Handler,
+        *,
+        interval: float = 5.0,
+        clock: Clock | None = None,
+        limit: int = DEFAULT_BATCH,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> None:
+        self.engine = engine
+        self.handler = handler
+        self.interval = interval
+        self.clock = clock or SystemClock()
+        self.limit = limit
+        self.lease = lease
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="outbox-worker", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float | None = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                summary = run_once(
+                    self.engine,
+                    self.handler,
+                    now=self.clock.now(),
+                    limit=self.limit,
+                    lease=self.lease,
+                )
+            except Exception:
+                log.exception("outbox worker: a run failed; trying again in %ss", self.interval)
+            else:
+                if summary.claimed == self.limit:
+                    continue  # more may be due: go on without waiting
+            self._wake.wait(self.interval)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the intervision schema (run by ``core.storage.migrate``)."""

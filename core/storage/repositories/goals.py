@@ -1,0 +1,50 @@
+"""Learning goals, per person and group."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+
+from core.domain.common import PersonRef
+from core.domain.errors import NotFound
+from core.domain.goals import LearningGoal
+from core.storage.mapping import goal_from, goal_values
+from core.storage.repositories.base import SqlRepository
+from core.storage.tables import learning_goals
+
+
+class SqlGoals(SqlRepository):
+    def get(self, goal_id: str) -> LearningGoal:
+        row = (
+            self.connection.execute(select(learning_goals).where(learning_goals.c.id == goal_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound("goal.not_found")
+        return goal_from(row)
+
+    def for_person(self, person: PersonRef, group_id: int | None = None) -> list[LearningGoal]:
+        """The person's goals, oldest first."""
+        query = select(learning_goals).where(learning_goals.c.person == person)
+        if group_id is not None:
+            query = query.where(learning_goals.c.group_id == group_id)
+        rows = (
+            self.connection.execute(
+                query.order_by(learning_goals.c.created_at, learning_goals.c.id)
+            )
+            .mappings()
+            .all()
+        )
+        return [goal_from(row) for row in rows]
+
+    def add(self, goal: LearningGoal) -> None:
+        self.connection.execute(insert(learning_goals).values(goal_values(goal)))
+
+    def save(self, goal: LearningGoal) -> None:
+        values = goal_values(goal)
+        del values["id"]
+        result = self.connection.execute(
+            update(learning_goals).where(learning_goals.c.id == goal.id).values(values)
+        )
+        if result.rowcount != 1:
+            raise NotFound("goal.not_found")

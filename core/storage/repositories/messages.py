@@ -1,0 +1,55 @@
+"""Inbound event keys (idempotency) and the outbox (notifications to deliver after commit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Insert, exists, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.services.ports import Notification
+from core.storage.mapping import notification_payload
+from core.storage.repositories.base import SqlRepository
+from core.storage.tables import inbound_events, outbox
+
+PENDING, DELIVERED, PARKED = "pending", "delivered", "parked"
+
+
+class SqlInboundEvents(SqlRepository):
+    def first_time(self, platform: str, key: str, *, now: datetime) -> bool:
+        """Record an inbound event key; False when it was seen before (a redelivery).
+
+        ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: a duplicate is no error, so the
+        surrounding transaction stays usable on PostgreSQL, and returns no row."""
+        values = {"platform": platform, "key": key, "received_at": now}
+        dialect = self.connection.dialect.name
+        statement: Insert
+        if dialect == "postgresql":
+            statement = postgresql.insert(inbound_events).values(values).on_conflict_do_nothing()
+        elif dialect == "sqlite":  # RETURNING needs SQLite 3.35 (2021)
+            statement = sqlite.insert(inbound_events).values(values).on_conflict_do_nothing()
+        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+            seen = select(
+                exists().where(inbound_events.c.platform == platform, inbound_events.c.key == key)
+            )
+            if self.connection.execute(seen).scalar_one():
+                return False
+            statement = insert(inbound_events).values(values)
+        inserted = self.connection.execute(statement.returning(inbound_events.c.key))
+        return inserted.first() is not None
+
+
+class SqlOutbox(SqlRepository):
+    def add(self, notification: Notification, *, now: datetime) -> None:
+        """Queue the notification in the current transaction: it exists only if that commits."""
+        self.connection.execute(
+            insert(outbox).values(
+                topic=notification.topic,
+                workspace_id=notification.workspace_id,
+                payload=notification_payload(notification),
+                status=PENDING,
+                attempts=0,
+                available_at=now,
+                created_at=now,
+            )
+        )

@@ -1,0 +1,1 @@
+"""Adapters around the core: Slack, Teams, the browser sandbox, and the composition root."""

@@ -1,0 +1,132 @@
+"""The composition root: the only code that knows every adapter.
+
+Settings -> engine -> core context -> platform adapters -> one WSGI app + the outbox
+worker. Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from core.domain.common import Clock, SystemClock
+from core.jobs.outbox_worker import OutboxWorker
+from core.methods import MethodLibrary, load_library
+from core.services.context import Context
+from core.services.ports import Notification
+from core.storage.engine import database_url, make_engine
+from core.storage.migrate import upgrade
+from core.storage.uow import make_uow_factory
+from integrations.settings import Settings
+from integrations.wsgi import Router
+
+log = logging.getLogger("intervision")
+
+
+class NoMessenger(Exception):
+    """A notification for a platform that is switched off: kept and retried later."""
+
+    retry_after = 300.0
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    ctx: Context
+    router: Router
+    worker: OutboxWorker = field(init=False)
+    messengers: dict[str, Any] = field(default_factory=dict)
+    """Platform name -> an object with ``deliver(notification)`` (Slack, Teams, sandbox)."""
+
+    def deliver(self, notification: Notification) -> None:
+        with self.ctx.uow() as uow:
+            platform = uow.workspaces.get(notification.workspace_id).platform
+        messenger = self.messengers.get(platform.value)
+        if messenger is None:
+            raise NoMessenger(f"{platform.value} is switched off")
+        messenger.deliver(notification)
+
+
+def build_app(
+    settings: Settings, *, clock: Clock | None = None, methods: MethodLibrary | None = None
+) -> App:
+    url = database_url(settings.DATABASE_URL)
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)  # the embedded default looks after its own schema
+    library = methods or load_library(settings.INTERVISION_METHODS_DIR)
+    clock = clock or SystemClock()
+    wake = _Wake()
+    ctx = Context(uow=make_uow_factory(engine), methods=library, clock=clock, after_commit=wake)
+    app = App(settings=settings, engine=engine, ctx=ctx, router=Router())
+    app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock)
+    _mount_platforms(app)
+    return app
+
+
+class _Wake:
+    """Wakes the outbox worker after a commit, so delivery follows at once."""
+
+    worker: OutboxWorker | None = None
+
+    def __call__(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
+
+
+def _mount_platforms(app: App) -> None:
+    settings = app.settings
+    if settings.slack_configured:
+        log.info("Slack: on")
+    else:
+        log.info(
+            "Slack: off (set SLACK_SIGNING_SECRET with SLACK_BOT_TOKEN, or with "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, to switch it on)"
+        )
+    if settings.teams_configured:
+        log.info("Microsoft Teams: on")
+    else:
+        log.info(
+            "Microsoft Teams: off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to switch it on)"
+        )
+    if not settings.sandbox_enabled:
+        log.info("Sandbox: off (a platform is configured; SANDBOX=1 switches it on)")
+
+
+def make_server(app: App) -> Any:
+    """The production WSGI server (waitress), bound but not yet serving; port 0 picks one."""
+    import waitress.server
+
+    return waitress.server.create_server(
+        app.router,
+        host=app.settings.HOST,
+        port=app.settings.PORT,
+        threads=8,
+        ident="intervision",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Run until interrupted: the web server and the outbox worker in one process."""
+    app = build_app(settings)
+    server = make_server(app)
+    app.worker.start()
+    log.info(
+        "intervision listening on http://%s:%s (database: %s)",
+        settings.HOST,
+        server.effective_port,
+        app.engine.url.render_as_string(hide_password=True),
+    )
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        log.info("stopping")
+    finally:
+        server.close()
+        app.worker.stop()
+        app.engine.dispose()

@@ -1,0 +1,59 @@
+"""The one place configuration is read: the environment (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=True)
+
+    DATABASE_URL: str | None = None
+    HOST: str = "127.0.0.1"
+    PORT: int = Field(default=3978, ge=0, le=65535)
+    PUBLIC_BASE_URL: str | None = None
+    INTERVISION_SECRET_KEY: str | None = None
+    INTERVISION_METHODS_DIR: Path | None = None
+    """A folder of custom method files, loaded beside the built-in library."""
+    SANDBOX: bool | None = None
+
+    SLACK_SIGNING_SECRET: str | None = None
+    SLACK_BOT_TOKEN: str | None = None
+    SLACK_CLIENT_ID: str | None = None
+    SLACK_CLIENT_SECRET: str | None = None
+    SLACK_APP_TOKEN: str | None = None
+    SLACK_API_URL: str = "https://slack.com/api/"
+
+    MICROSOFT_APP_ID: str | None = None
+    MICROSOFT_APP_PASSWORD: str | None = None
+    MICROSOFT_APP_TENANT_ID: str | None = None
+    MICROSOFT_AUTHORITY_HOST: str = "https://login.microsoftonline.com"
+    MICROSOFT_GRAPH_URL: str = "https://graph.microsoft.com"
+    BOTFRAMEWORK_OPENID_METADATA_URL: str = (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    TEAMS_ALLOW_UNAUTHENTICATED: bool = False
+
+    @property
+    def slack_configured(self) -> bool:
+        single = bool(self.SLACK_SIGNING_SECRET and self.SLACK_BOT_TOKEN)
+        oauth = bool(
+            self.SLACK_SIGNING_SECRET and self.SLACK_CLIENT_ID and self.SLACK_CLIENT_SECRET
+        )
+        return single or oauth
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(
+            self.MICROSOFT_APP_ID
+            and (self.MICROSOFT_APP_PASSWORD or self.TEAMS_ALLOW_UNAUTHENTICATED)
+        )
+
+    @property
+    def sandbox_enabled(self) -> bool:
+        if self.SANDBOX is not None:
+            return self.SANDBOX
+        return not (self.slack_configured or self.teams_configured)

@@ -1,0 +1,215 @@
+"""Delivering the outbox on SQLite and PostgreSQL: deliver, retry with backoff, honour
+Retry-After, park after eight failures, and never hand one row to two claimers."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, select
+
+from core.jobs.outbox_worker import (
+    BACKOFF_CAP_SECONDS,
+    MAX_ATTEMPTS,
+    OutboxWorker,
+    backoff_seconds,
+    claim_due,
+    parked,
+    pending_count,
+    requeue,
+    run_once,
+)
+from core.services.ports import Notification
+from core.storage.tables import outbox
+from core.storage.uow import SqlUnitOfWork
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LEASE = timedelta(seconds=60)
+
+
+class RateLimited(Exception):
+    """What a messenger raises on HTTP 429: the platform says when to come back."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited, retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+def queue(uow_factory: Callable[[], SqlUnitOfWork], count: int, *, now: datetime = NOW) -> None:
+    with uow_factory() as uow:
+        for n in range(count):
+            uow.outbox.add(
+                Notification(topic="person.direct", workspace_id=1, person=f"U{n}"), now=now
+            )
+        uow.commit()
+
+
+def row(engine: Engine) -> dict[str, object]:
+    with engine.connect() as connection:
+        return dict(connection.execute(select(outbox)).mappings().one())
+
+
+def failing(exc: Exception) -> Callable[[Notification], None]:
+    def handler(_: Notification) -> None:
+        raise exc
+
+    return handler
+
+
+def test_run_once_delivers_pending_rows(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 3)
+    seen: list[Notification] = []
+    summary = run_once(engine, seen.append, now=NOW)
+    assert (summary.delivered, summary.failed) == (3, 0)
+    assert [n.person for n in seen] == ["U0", "U1", "U2"]
+    assert pending_count(engine) == 0
+    with engine.connect() as connection:
+        rows = connection.execute(select(outbox)).mappings().all()
+    assert {(r["status"], r["delivered_at"], r["locked_until"]) for r in rows} == {
+        ("delivered", NOW, None)
+    }
+    assert run_once(engine, seen.append, now=NOW + timedelta(hours=1)).claimed == 0
+
+
+def test_rows_not_yet_available_wait(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 1, now=NOW + timedelta(minutes=5))
+    assert run_once(engine, lambda _: None, now=NOW).claimed == 0
+    assert run_once(engine, lambda _: None, now=NOW + timedelta(minutes=5)).delivered == 1
+
+
+def test_a_failing_handler_is_retried_with_backoff(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 1)
+    summary = run_once(engine, failing(ConnectionError("slack is down")), now=NOW)
+    assert (summary.delivered, summary.failed) == (0, 1)
+    failed = row(engine)
+    assert failed["status"] == "pending" and failed["attempts"] == 1
+    assert failed["last_error"] == "ConnectionError: slack is down"
+    assert failed["locked_until"] is None
+    available_at = failed["available_at"]
+    assert isinstance(available_at, datetime)
+    assert NOW + timedelta(seconds=1) <= available_at <= NOW + timedelta(seconds=2)
+
+    assert run_once(engine, lambda _: None, now=NOW).claimed == 0  # not before the backoff
+    run_once(engine, failing(ConnectionError("still down")), now=available_at)
+    second = row(engine)
+    assert second["attempts"] == 2
+    assert isinstance(second["available_at"], datetime)
+    assert available_at + timedelta(seconds=2) <= second["available_at"]
+    assert second["available_at"] <= available_at + timedelta(seconds=4)
+
+    delivered: list[Notification] = []
+    assert run_once(engine, delivered.append, now=NOW + timedelta(minutes=1)).delivered == 1
+    assert row(engine)["status"] == "delivered"
+
+
+def test_retry_after_is_honoured(engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]) -> None:
+    queue(uow_factory, 1)
+    run_once(engine, failing(RateLimited(30)), now=NOW)
+    limited = row(engine)
+    assert limited["available_at"] == NOW + timedelta(seconds=30)
+    assert limited["attempts"] == 1
+    assert run_once(engine, lambda _: None, now=NOW + timedelta(seconds=29)).claimed == 0
+    assert run_once(engine, lambda _: None, now=NOW + timedelta(seconds=30)).delivered == 1
+
+
+def test_parked_after_eight_failures(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 1)
+    now = NOW
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        summary = run_once(engine, failing(RuntimeError(f"fail {attempt}")), now=now)
+        assert summary.failed == 1, attempt
+        now += timedelta(seconds=BACKOFF_CAP_SECONDS + 1)
+    stored = row(engine)
+    assert (stored["status"], stored["attempts"]) == ("parked", MAX_ATTEMPTS)
+    assert pending_count(engine) == 0
+    assert run_once(engine, lambda _: None, now=now + timedelta(days=1)).claimed == 0
+
+    [shown] = parked(engine)
+    assert shown.attempts == MAX_ATTEMPTS
+    assert shown.last_error == f"RuntimeError: fail {MAX_ATTEMPTS}"
+    assert shown.notification.person == "U0"
+
+    assert requeue(engine, shown.id, now=now) is True
+    assert requeue(engine, shown.id, now=now) is False
+    assert run_once(engine, lambda _: None, now=now).delivered == 1
+
+
+def test_a_leased_row_is_not_claimed_twice(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 3)
+    first = claim_due(engine, now=NOW, limit=2, lease=LEASE)
+    second = claim_due(engine, now=NOW, limit=2, lease=LEASE)
+    assert len(first) == 2 and len(second) == 1
+    assert {c.id for c in first}.isdisjoint(c.id for c in second)
+    assert claim_due(engine, now=NOW + LEASE - timedelta(seconds=1), lease=LEASE) == []
+    with engine.connect() as connection:
+        leases = connection.execute(select(outbox.c.locked_until)).scalars().all()
+    assert leases == [NOW + LEASE] * 3
+
+    # A worker that died keeps its lease only until it runs out.
+    again = claim_due(engine, now=NOW + LEASE, lease=LEASE)
+    assert sorted(c.id for c in again) == sorted(c.id for c in first + second)
+    assert all(c.attempts == 0 for c in again)
+
+
+def test_concurrent_claims_are_disjoint(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 20)
+    start = threading.Barrier(4)
+    claimed: list[list[int]] = []
+    lock = threading.Lock()
+
+    def claimer() -> None:
+        start.wait()
+        ids = [c.id for c in claim_due(engine, now=NOW, limit=5, lease=LEASE)]
+        with lock:
+            claimed.append(ids)
+
+    threads = [threading.Thread(target=claimer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    every = [i for ids in claimed for i in ids]
+    assert len(claimed) == 4
+    assert len(every) == len(set(every)) > 0
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
+    rng = random.Random(7)
+    for attempts in range(1, 15):
+        ceiling = min(BACKOFF_CAP_SECONDS, 2.0 * 2 ** (attempts - 1))
+        delay = backoff_seconds(attempts, rng)
+        assert ceiling / 2 <= delay <= ceiling
+    assert backoff_seconds(50, rng) <= BACKOFF_CAP_SECONDS
+
+
+def test_worker_thread_delivers_on_wake_and_stops_promptly(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    delivered = threading.Event()
+    worker = OutboxWorker(engine, lambda _: delivered.set(), interval=60)
+    worker.start()
+    try:
+        queue(uow_factory, 1, now=datetime.now(UTC))
+        worker.wake()
+        assert delivered.wait(10)
+    finally:
+        began = time.monotonic()
+        worker.stop()
+    assert time.monotonic() - began < 5
+    assert not worker.running
+    assert pending_count(engine) == 0

@@ -1,0 +1,93 @@
+"""The core services over the real unit of work, on SQLite and PostgreSQL: what the
+in-memory fakes promise (ids on add, versions on save, notifications in the outbox
+of the same transaction) holds for the database too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine
+
+from core.domain.case import CaseStatus
+from core.domain.common import Platform
+from core.domain.errors import NotPossibleNow
+from core.domain.meeting import MeetingState
+from core.domain.tasks import TaskKind, TaskStatus
+from core.jobs.outbox_worker import pending_count, run_once
+from core.methods import MethodLibrary
+from core.services import contributions, groups, meetings, preparation
+from core.services.context import Actor, Context
+from core.services.ports import Notification
+from core.storage.uow import make_uow_factory
+from tests.support.fakes import FakeClock
+from tests.support.methods import SAMPLE
+
+FACILITATOR = "U_FACIL"
+MEMBERS = [f"U_M{i}" for i in range(1, 6)]
+
+
+def test_a_meeting_through_the_services(engine: Engine) -> None:
+    clock = FakeClock()
+    ctx = Context(uow=make_uow_factory(engine), methods=MethodLibrary([SAMPLE]), clock=clock)
+    workspace = groups.ensure_workspace(ctx, platform=Platform.SLACK, external_id="T1")
+    assert workspace.id is not None
+    assert groups.ensure_workspace(ctx, platform=Platform.SLACK, external_id="T1") == workspace
+    admin = Actor(workspace_id=workspace.id, person="", is_admin=True)
+    facilitator = Actor(workspace_id=workspace.id, person=FACILITATOR)
+    owner = Actor(workspace_id=workspace.id, person="U_M2")
+
+    group = groups.create_group(
+        ctx,
+        actor=admin,
+        name="Ward 5 peers",
+        channel="C_GROUP",
+        members=MEMBERS,
+        facilitator=FACILITATOR,
+        managers=["U_MANAGER"],
+        method_id=SAMPLE.id,
+    ).group
+    assert group.id is not None
+    planned = meetings.schedule_meeting(
+        ctx, actor=facilitator, group_id=group.id, at=clock.now() + timedelta(days=7)
+    )
+    assert planned.id is not None and planned.version == 1
+
+    case = preparation.submit_case(
+        ctx, actor=owner, group_id=group.id, title="A night shift", help_question="What now?"
+    )
+    assert case.id is not None
+    started = meetings.start_meeting(ctx, actor=facilitator, group_id=group.id)
+    assert started.meeting.id == planned.id
+    assert started.meeting.state is MeetingState.OPEN_FOR_CASES
+    meetings.choose_case(ctx, actor=facilitator, meeting_id=planned.id, case_id=case.id)
+    meetings.advance_phase(
+        ctx, actor=facilitator, meeting_id=planned.id, expected_position="case_chosen"
+    )
+    with pytest.raises(NotPossibleNow):  # the same button pressed twice moves it once
+        meetings.advance_phase(
+            ctx, actor=facilitator, meeting_id=planned.id, expected_position="case_chosen"
+        )
+    said = contributions.contribute(
+        ctx, actor=owner, meeting_id=planned.id, text="It went wrong at 3 am", source_ref="m1"
+    )
+    again = contributions.contribute(
+        ctx, actor=owner, meeting_id=planned.id, text="It went wrong at 3 am", source_ref="m1"
+    )
+    assert again.duplicate and again.contribution.id == said.contribution.id
+    meetings.close_meeting(ctx, actor=facilitator, meeting_id=planned.id)
+
+    with ctx.uow() as uow:
+        meeting = uow.meetings.get(planned.id)
+        assert meeting.state is MeetingState.EVALUATED
+        assert [c.text for c in meeting.contributions] == ["It went wrong at 3 am"]
+        assert uow.cases.get(case.id).status is CaseStatus.DISCUSSED
+        bring = [t for t in uow.tasks.for_meeting(planned.id) if t.kind is TaskKind.BRING_CASE]
+        assert {t.person: t.status for t in bring}["U_M2"] is TaskStatus.DONE
+        assert len(uow.tasks.for_meeting(planned.id)) == len(MEMBERS) * len(TaskKind)
+
+    queued = pending_count(engine)
+    assert queued > 0
+    delivered: list[Notification] = []
+    assert run_once(engine, delivered.append, now=clock.now(), limit=1000).delivered == queued
+    assert {n.workspace_id for n in delivered} == {workspace.id}

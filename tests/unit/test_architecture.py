@@ -1,0 +1,37 @@
+"""The core stays platform-neutral: no chat SDK, sign-in library, HTTP client or JWT."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+FORBIDDEN = {"slack_bolt", "slack_sdk", "msal", "requests", "jwt", "integrations"}
+CORE = Path(__file__).resolve().parents[2] / "core"
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_no_file_under_core_imports_a_platform_or_http_library() -> None:
+    files = list(CORE.rglob("*.py"))
+    assert len(files) > 20
+    offenders = {
+        str(p.relative_to(CORE.parent)): sorted(imported_modules(p) & FORBIDDEN)
+        for p in files
+        if imported_modules(p) & FORBIDDEN
+    }
+    assert offenders == {}
+
+
+def test_the_check_itself_notices_a_forbidden_import(tmp_path: Path) -> None:
+    sample = tmp_path / "leak.py"
+    sample.write_text("import requests\nfrom slack_sdk import WebClient\n")
+    assert imported_modules(sample) & FORBIDDEN == {"requests", "slack_sdk"}
