@@ -79,8 +79,13 @@ class _Wake:
 
 
 def _mount_platforms(app: App) -> None:
+    """Each adapter package has ``mount(app)``: it adds its routes to ``app.router`` and its
+    messenger to ``app.messengers``."""
     settings = app.settings
     if settings.slack_configured:
+        from integrations import slack
+
+        slack.mount(app)
         log.info("Slack: on")
     else:
         log.info(
@@ -88,12 +93,19 @@ def _mount_platforms(app: App) -> None:
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, to switch it on)"
         )
     if settings.teams_configured:
+        from integrations import teams
+
+        teams.mount(app)
         log.info("Microsoft Teams: on")
     else:
         log.info(
             "Microsoft Teams: off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD to switch it on)"
         )
-    if not settings.sandbox_enabled:
+    if settings.sandbox_enabled:
+        from integrations import sandbox
+
+        sandbox.mount(app)
+    else:
         log.info("Sandbox: off (a platform is configured; SANDBOX=1 switches it on)")
 
 

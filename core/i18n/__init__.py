@@ -1,6 +1,7 @@
 """Every user-visible string, in Dutch and English.
 
-The catalogues are gettext ``.po`` files (``core/i18n/nl.po``, ``en.po``) with
+The catalogues are gettext ``.po`` files, one folder per language (``core/i18n/nl/``,
+``core/i18n/en/``) with a file per area (``core.po``, ``slack.po``, ...), with
 symbolic message ids (``meeting.already_moved_on``) and ``str.format`` placeholders
 (``{limit}``). A key missing in either language fails a test, so nothing falls back
 silently; at run time an unknown key shows itself rather than crashing.
@@ -22,9 +23,17 @@ FOLDER = Path(__file__).parent
 
 @cache
 def catalogue(locale: Locale) -> dict[str, str]:
-    with (FOLDER / f"{locale}.po").open("rb") as handle:
-        parsed = read_po(handle, locale=locale)
-    return {str(m.id): str(m.string) for m in parsed if m.id and m.string}
+    merged: dict[str, str] = {}
+    for path in sorted((FOLDER / locale).glob("*.po")):
+        with path.open("rb") as handle:
+            parsed = read_po(handle, locale=locale)
+        for message in parsed:
+            if not (message.id and message.string):
+                continue
+            if message.id in merged:
+                raise ValueError(f"{path.name}: key {message.id!r} is already defined")
+            merged[str(message.id)] = str(message.string)
+    return merged
 
 
 def t(key: str, locale: Locale, /, **params: Any) -> str:

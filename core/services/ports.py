@@ -109,6 +109,34 @@ class Outbox(Protocol):
     def add(self, notification: Notification, *, now: datetime) -> None: ...
 
 
+class MeetingPost(BaseModel):
+    """Where a meeting's one message lives on its platform; its thread holds the rounds."""
+
+    meeting_id: int
+    channel: ChannelRef
+    ref: str
+
+
+class MeetingPosts(Protocol):
+    def get(self, meeting_id: int) -> MeetingPost | None: ...
+    def put(self, post: MeetingPost, *, now: datetime) -> None:
+        """Insert or replace the post of ``post.meeting_id``."""
+        ...
+
+    def find(self, channel: ChannelRef, ref: str) -> MeetingPost | None:
+        """The meeting whose message (thread root) is ``ref`` in ``channel``."""
+        ...
+
+
+class ConversationRefs(Protocol):
+    """How to reach a person privately (a Teams conversation reference, a Slack DM)."""
+
+    def get(self, workspace_id: int, person: PersonRef) -> dict[str, Any] | None: ...
+    def put(
+        self, workspace_id: int, person: PersonRef, data: dict[str, Any], *, now: datetime
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
 
@@ -120,6 +148,8 @@ class UnitOfWork(Protocol):
     tasks: TaskRepository
     inbound: InboundEvents
     outbox: Outbox
+    posts: MeetingPosts
+    conversations: ConversationRefs
 
     def __enter__(self) -> Self: ...
     def __exit__(

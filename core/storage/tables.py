@@ -203,3 +203,28 @@ outbox = Table(
     Index(None, "status", "available_at"),
     sqlite_autoincrement=True,
 )
+
+meeting_posts = Table(
+    "meeting_posts",
+    metadata,
+    Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel", String(REF), nullable=False),
+    Column("ref", String(REF), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel", "ref"),
+)
+"""Where a meeting's one message lives on its platform (Slack ``ts``, Teams activity id):
+updated in place, and the root of the thread its rounds happen in."""
+
+conversation_refs = Table(
+    "conversation_refs",
+    metadata,
+    Column(
+        "workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person", String(REF), primary_key=True),
+    Column("data", json_type(), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""How to reach a person privately on their platform (a Teams conversation reference,
+a Slack DM channel), stored when the platform tells us."""

@@ -10,9 +10,11 @@ from sqlalchemy import Connection, Engine
 
 from core.services.ports import (
     CaseRepository,
+    ConversationRefs,
     GoalRepository,
     GroupRepository,
     InboundEvents,
+    MeetingPosts,
     MeetingRepository,
     Outbox,
     TaskRepository,
@@ -21,9 +23,11 @@ from core.services.ports import (
 )
 from core.storage.repositories import (
     SqlCases,
+    SqlConversationRefs,
     SqlGoals,
     SqlGroups,
     SqlInboundEvents,
+    SqlMeetingPosts,
     SqlMeetings,
     SqlOutbox,
     SqlTasks,
@@ -45,6 +49,8 @@ class SqlUnitOfWork:
     tasks: TaskRepository
     inbound: InboundEvents
     outbox: Outbox
+    posts: MeetingPosts
+    conversations: ConversationRefs
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -68,6 +74,8 @@ class SqlUnitOfWork:
         self.tasks = SqlTasks(connection)
         self.inbound = SqlInboundEvents(connection)
         self.outbox = SqlOutbox(connection)
+        self.posts = SqlMeetingPosts(connection)
+        self.conversations = SqlConversationRefs(connection)
         return self
 
     def __exit__(

@@ -21,7 +21,7 @@ from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.tasks import PreparationTask, TaskStatus
 from core.domain.workspace import Workspace
-from core.services.ports import Notification
+from core.services.ports import MeetingPost, Notification
 
 
 @dataclass
@@ -45,6 +45,8 @@ class Store:
     tasks: dict[str, PreparationTask] = field(default_factory=dict)
     inbound: set[tuple[str, str]] = field(default_factory=set)
     outbox: list[Notification] = field(default_factory=list)
+    posts: dict[int, MeetingPost] = field(default_factory=dict)
+    conversations: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
 
@@ -233,6 +235,27 @@ class FakeOutbox(_Repo):
         self.data.outbox.append(notification)
 
 
+class FakePosts(_Repo):
+    def get(self, meeting_id: int) -> MeetingPost | None:
+        return self.data.posts.get(meeting_id)
+
+    def put(self, post: MeetingPost, *, now: datetime) -> None:
+        self.data.posts[post.meeting_id] = post
+
+    def find(self, channel: str, ref: str) -> MeetingPost | None:
+        return next(
+            (p for p in self.data.posts.values() if p.channel == channel and p.ref == ref), None
+        )
+
+
+class FakeConversations(_Repo):
+    def get(self, workspace_id: int, person: str) -> dict[str, Any] | None:
+        return self.data.conversations.get((workspace_id, person))
+
+    def put(self, workspace_id: int, person: str, data: dict[str, Any], *, now: datetime) -> None:
+        self.data.conversations[(workspace_id, person)] = dict(data)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store; ``commit`` makes the copy the store."""
 
@@ -250,6 +273,8 @@ class FakeUnitOfWork:
         self.tasks = FakeTasks(self.working)
         self.inbound = FakeInbound(self.working)
         self.outbox = FakeOutbox(self.working)
+        self.posts = FakePosts(self.working)
+        self.conversations = FakeConversations(self.working)
         return self
 
     def __exit__(

@@ -192,6 +192,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("platform", "key", name="pk_inbound_events"),
     )
     op.create_table(
+        "meeting_posts",
+        sa.Column("meeting_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(REF), nullable=False),
+        sa.Column("ref", sa.String(REF), nullable=False),
+        _moment("created_at"),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["meetings.id"],
+            ondelete="CASCADE",
+            name="fk_meeting_posts_meeting_id_meetings",
+        ),
+        sa.PrimaryKeyConstraint("meeting_id", name="pk_meeting_posts"),
+        sa.UniqueConstraint("channel", "ref", name="uq_meeting_posts_channel_ref"),
+    )
+    op.create_table(
+        "conversation_refs",
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("person", sa.String(REF), nullable=False),
+        sa.Column("data", _json(), nullable=False),
+        _moment("updated_at"),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            ondelete="CASCADE",
+            name="fk_conversation_refs_workspace_id_workspaces",
+        ),
+        sa.PrimaryKeyConstraint("workspace_id", "person", name="pk_conversation_refs"),
+    )
+    op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(64), nullable=False),
@@ -213,6 +242,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_outbox_status_available_at", table_name="outbox")
+    op.drop_table("conversation_refs")
+    op.drop_table("meeting_posts")
     op.drop_table("outbox")
     op.drop_table("inbound_events")
     op.drop_index("ix_preparation_tasks_person_status", table_name="preparation_tasks")
