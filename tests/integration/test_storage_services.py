@@ -13,6 +13,7 @@ from core.domain.case import CaseStatus
 from core.domain.common import Platform
 from core.domain.errors import NotPossibleNow
 from core.domain.meeting import MeetingState
+from core.domain.round import RoundStatus
 from core.domain.tasks import TaskKind, TaskStatus
 from core.jobs.outbox_worker import pending_count, run_once
 from core.methods import MethodLibrary
@@ -20,6 +21,8 @@ from core.services import contributions, groups, meetings, preparation
 from core.services.context import Actor, Context
 from core.services.ports import Notification
 from core.storage.uow import make_uow_factory
+from tests.support.drive import play_to_the_end
+from tests.support.factories import library
 from tests.support.fakes import FakeClock
 from tests.support.methods import SAMPLE
 
@@ -91,3 +94,46 @@ def test_a_meeting_through_the_services(engine: Engine) -> None:
     delivered: list[Notification] = []
     assert run_once(engine, delivered.append, now=clock.now(), limit=1000).delivered == queued
     assert {n.workspace_id for n in delivered} == {workspace.id}
+
+
+def test_a_whole_incident_meeting_end_to_end(engine: Engine) -> None:
+    clock = FakeClock()
+    ctx = Context(uow=make_uow_factory(engine), methods=library(), clock=clock)
+    workspace = groups.ensure_workspace(ctx, platform=Platform.TEAMS, external_id="tenant")
+    assert workspace.id is not None
+    admin = Actor(workspace_id=workspace.id, person="", is_admin=True)
+    group = groups.create_group(
+        ctx,
+        actor=admin,
+        name="Team",
+        channel="19:x@thread.tacv2",
+        members=MEMBERS,
+        facilitator=FACILITATOR,
+        method_id="incident",
+    ).group
+    assert group.id is not None
+    owner = Actor(workspace_id=workspace.id, person="U_M3")
+    case = preparation.submit_case(
+        ctx,
+        actor=owner,
+        group_id=group.id,
+        title="Conflict",
+        help_question="How do I respond?",
+        consent_to_report=True,
+    )
+    started = meetings.start_meeting(ctx, actor=owner, group_id=group.id)
+    meeting_id = started.meeting.id
+    assert meeting_id is not None and case.id is not None
+    lead = Actor(workspace_id=workspace.id, person=FACILITATOR)
+    meetings.choose_case(ctx, actor=lead, meeting_id=meeting_id, case_id=case.id)
+    held = play_to_the_end(
+        ctx, workspace_id=workspace.id, meeting_id=meeting_id, facilitator=FACILITATOR
+    )
+    reported = meetings.publish_report(ctx, actor=lead, meeting_id=meeting_id)
+    assert reported.state is MeetingState.REPORTED
+    with ctx.uow() as uow:
+        stored = uow.meetings.get(meeting_id)
+    assert held == len(stored.phases) == len(library().get("incident").all_phases)
+    assert all(r.status is RoundStatus.COMPLETE for r in stored.rounds)
+    assert stored.average_rating() == 4.0
+    assert stored.version > 10
