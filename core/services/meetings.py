@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,25 +78,22 @@ def reschedule_meeting(ctx: Context, *, actor: Actor, meeting_id: int, at: datet
     at = as_utc(at)
     if at < ctx.clock.now():
         raise NotPossibleNow("meeting.in_the_past")
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
+
+    def step(uow: UnitOfWork, meeting: Meeting) -> None:
         meeting.reschedule(at)
         for task in uow.tasks.for_meeting(meeting_id):
             task.follow_meeting(at)
             uow.tasks.save(task)
-        save_meeting(ctx, uow, group, meeting)
-        return meeting
+
+    return _lead(ctx, actor, meeting_id, step)
 
 
 def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
+    def step(uow: UnitOfWork, meeting: Meeting) -> None:
         meeting.cancel(ctx.clock.now())
         _release_case(uow, meeting)
-        save_meeting(ctx, uow, group, meeting)
-        return meeting
+
+    return _lead(ctx, actor, meeting_id, step)
 
 
 @dataclass(frozen=True)
@@ -158,57 +156,57 @@ def advance_phase(
 ) -> Meeting:
     """Move to the next phase. ``expected_position`` comes from the button pressed, so
     that a double click, or two people clicking at once, moves the meeting once."""
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
-        turn_before = turn_of(meeting)
+
+    def step(uow: UnitOfWork, meeting: Meeting) -> None:
         meeting.advance(now=ctx.clock.now(), expected_position=expected_position)
         if meeting.state is MeetingState.EVALUATED:
             _case_discussed(uow, meeting)
-        save_meeting(ctx, uow, group, meeting, turn_before)
-        return meeting
+
+    return _lead(ctx, actor, meeting_id, step)
 
 
 def extend_phase(ctx: Context, *, actor: Actor, meeting_id: int, minutes: int = 5) -> Meeting:
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
-        meeting.extend(minutes=minutes)
-        save_meeting(ctx, uow, group, meeting)
-        return meeting
+    return _lead(ctx, actor, meeting_id, lambda uow, meeting: meeting.extend(minutes=minutes))
 
 
 def pause_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
+    """Pause the clock and the contributions, or resume them when paused."""
+
+    def step(uow: UnitOfWork, meeting: Meeting) -> None:
         if meeting.paused_at is None:
             meeting.pause(now=ctx.clock.now())
         else:
             meeting.resume(now=ctx.clock.now())
-        save_meeting(ctx, uow, group, meeting)
-        return meeting
+
+    return _lead(ctx, actor, meeting_id, step)
 
 
 def close_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
     """End the meeting now; phases not held are recorded as skipped."""
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
+
+    def step(uow: UnitOfWork, meeting: Meeting) -> None:
         meeting.close(now=ctx.clock.now())
         _case_discussed(uow, meeting)
-        save_meeting(ctx, uow, group, meeting)
-        return meeting
+
+    return _lead(ctx, actor, meeting_id, step)
 
 
 def publish_report(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
     """The facilitator or chair approves the report: it goes to the group's channel, and
     the aggregates (never content) to the managers' channel."""
+    return _lead(ctx, actor, meeting_id, lambda uow, meeting: meeting.mark_reported())
+
+
+def _lead(
+    ctx: Context, actor: Actor, meeting_id: int, step: Callable[[UnitOfWork, Meeting], None]
+) -> Meeting:
+    """A step only the facilitator or chair may take: load, check, change, save, notify."""
     with ctx.uow() as uow:
         group, meeting = load_meeting(uow, actor, meeting_id)
         rules.require_lead(actor, group, meeting)
-        meeting.mark_reported()
-        save_meeting(ctx, uow, group, meeting)
+        turn_before = turn_of(meeting)
+        step(uow, meeting)
+        save_meeting(ctx, uow, group, meeting, turn_before)
         return meeting
 
 
