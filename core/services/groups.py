@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.domain.common import ChannelRef, Locale, PersonRef, Platform
@@ -105,35 +106,26 @@ def create_group(
 
 
 def add_member(ctx: Context, *, actor: Actor, group_id: int, person: PersonRef) -> Group:
-    with ctx.uow() as uow:
-        group = uow.groups.get(group_id)
-        rules.require_same_workspace(actor, group)
-        rules.require_group_manager(actor, group)
-        group.add_member(person)
-        uow.groups.save(group)
-        uow.commit()
-        return group
+    return _manage(ctx, actor, group_id, lambda group: group.add_member(person))
 
 
 def remove_member(ctx: Context, *, actor: Actor, group_id: int, person: PersonRef) -> Group:
-    with ctx.uow() as uow:
-        group = uow.groups.get(group_id)
-        rules.require_same_workspace(actor, group)
-        rules.require_group_manager(actor, group)
-        group.remove_member(person)
-        uow.groups.save(group)
-        uow.commit()
-        return group
+    return _manage(ctx, actor, group_id, lambda group: group.remove_member(person))
 
 
 def set_facilitator(
     ctx: Context, *, actor: Actor, group_id: int, person: PersonRef | None
 ) -> Group:
+    return _manage(ctx, actor, group_id, lambda group: group.set_facilitator(person))
+
+
+def _manage(ctx: Context, actor: Actor, group_id: int, change: Callable[[Group], None]) -> Group:
+    """A change only the group's managers (or the admin) may make."""
     with ctx.uow() as uow:
         group = uow.groups.get(group_id)
         rules.require_same_workspace(actor, group)
         rules.require_group_manager(actor, group)
-        group.set_facilitator(person)
+        change(group)
         uow.groups.save(group)
         uow.commit()
         return group
