@@ -1,15 +1,105 @@
-"""The Microsoft Teams adapter (issue 4): not built yet."""
+"""The Microsoft Teams adapter: the Bot Framework protocol at ``/api/messages``.
+
+``mount(app)`` adds the endpoint and registers the messenger. Every activity must carry
+a valid Bot Framework token (``auth.py``) unless TEAMS_ALLOW_UNAUTHENTICATED is set for
+local development (the Agents Playground sends none).
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from integrations.teams.activities import Activity
+from integrations.teams.auth import KeySet, TokenValidator, Unauthorized
+from integrations.teams.bot import TeamsBot
+from integrations.teams.connector import AppToken, Connector
+from integrations.teams.messenger import TeamsMessenger
+from integrations.wsgi import StartResponse, respond
 
 if TYPE_CHECKING:
     from integrations.server import App
 
 log = logging.getLogger("intervision.teams")
 
+PATH = "/api/messages"
+MAX_BODY = 256 * 1024
+UNAUTHENTICATED_WARNING = (
+    "Microsoft Teams: TEAMS_ALLOW_UNAUTHENTICATED is on: activities WITHOUT a Bot Framework "
+    "token are accepted. Development only (Agents Playground); never in production."
+)
+
 
 def mount(app: App) -> None:
-    log.info("Microsoft Teams: not available in this version yet")
+    settings = app.settings
+    assert settings.MICROSOFT_APP_ID
+    token: Any = AppToken(
+        app_id=settings.MICROSOFT_APP_ID,
+        password=settings.MICROSOFT_APP_PASSWORD or "",
+        tenant_id=settings.MICROSOFT_APP_TENANT_ID,
+        authority_host=settings.MICROSOFT_AUTHORITY_HOST,
+    )
+    if not settings.MICROSOFT_APP_PASSWORD:
+        token = _no_token  # Playground only: it accepts replies without a token
+    messenger = TeamsMessenger(app.ctx, Connector(token), app_id=settings.MICROSOFT_APP_ID)
+    validator = TokenValidator(
+        app_id=settings.MICROSOFT_APP_ID, keys=KeySet(settings.BOTFRAMEWORK_OPENID_METADATA_URL)
+    )
+    endpoint = Endpoint(
+        TeamsBot(app.ctx, messenger),
+        validator,
+        allow_unauthenticated=settings.TEAMS_ALLOW_UNAUTHENTICATED,
+    )
+    if settings.TEAMS_ALLOW_UNAUTHENTICATED:
+        log.warning(UNAUTHENTICATED_WARNING)
+    app.router.mount(PATH, endpoint)
+    app.messengers["teams"] = messenger
+
+
+def _no_token() -> str:
+    return ""
+
+
+class Endpoint:
+    """The WSGI app at /api/messages: verify, parse, hand to the bot, answer."""
+
+    def __init__(
+        self, bot: TeamsBot, validator: TokenValidator, *, allow_unauthenticated: bool
+    ) -> None:
+        self.bot = bot
+        self.validator = validator
+        self.allow_unauthenticated = allow_unauthenticated
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return respond(start_response, "405 Method Not Allowed", b"POST only\n")
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= 0 or length > MAX_BODY:
+            return respond(start_response, "400 Bad Request", b"body required\n")
+        try:
+            activity = Activity.model_validate(json.loads(environ["wsgi.input"].read(length)))
+        except (ValueError, ValidationError):
+            return respond(start_response, "400 Bad Request", b"not an activity\n")
+        authorization = environ.get("HTTP_AUTHORIZATION")
+        if authorization or not self.allow_unauthenticated:
+            try:
+                self.validator.validate(
+                    authorization, service_url=activity.service_url, channel_id=activity.channel_id
+                )
+            except Unauthorized as exc:
+                log.warning("Microsoft Teams: refused an activity (401): %s", exc)
+                return respond(start_response, "401 Unauthorized", b"unauthorized\n")
+        else:
+            log.warning("Microsoft Teams: accepted an activity WITHOUT a token (development)")
+        answer = self.bot.handle(activity)
+        if answer is None:
+            return respond(start_response, "200 OK", b"")
+        body = json.dumps(answer).encode()
+        return respond(start_response, "200 OK", body, "application/json; charset=utf-8")

@@ -1,0 +1,315 @@
+"""The neutral views (core.views.vocabulary) as Adaptive Cards, schema 1.5.
+
+Pure functions: every user string is escaped here, so user text never becomes markdown,
+a mention or a link in Teams.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from core.domain.common import Locale
+from core.i18n import t
+from core.views.vocabulary import (
+    Block,
+    Button,
+    Buttons,
+    Card,
+    ChannelSelect,
+    Checkboxes,
+    ContextLine,
+    DateInput,
+    DateTimeInput,
+    Divider,
+    Emphasis,
+    Fields,
+    Form,
+    Heading,
+    Mention,
+    PeopleSelect,
+    Plain,
+    Select,
+    Span,
+    Strong,
+    Text,
+    TextInput,
+)
+
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_STYLES = {"primary": "positive", "danger": "destructive"}
+DATE_SUFFIX, TIME_SUFFIX = "__date", "__time"
+ACTIONS_PER_ROW = 3
+
+
+def escape(text: str) -> str:
+    """Markdown special characters are backslash-escaped; ``<`` never opens a tag
+    (``<at>`` mentions included)."""
+    return _MARKDOWN.sub(r"\\\1", text).replace("<", "&lt;")
+
+
+class _Renderer:
+    def __init__(self, names: Mapping[str, str], locale: Locale = "nl") -> None:
+        self.names = names
+        self.locale = locale
+        self.entities: list[dict[str, Any]] = []
+
+    def spans(self, parts: tuple[Span, ...], *, mentions: bool = True) -> str:
+        return "".join(self.span(part, mentions=mentions) for part in parts)
+
+    def span(self, part: Span, *, mentions: bool) -> str:
+        if isinstance(part, Plain):
+            return escape(part.text)
+        if isinstance(part, Strong):
+            return f"**{escape(part.text)}**" if part.text.strip() else escape(part.text)
+        if isinstance(part, Emphasis):
+            return f"_{escape(part.text)}_" if part.text.strip() else escape(part.text)
+        if isinstance(part, Mention):
+            return self.mention(part.person, mentions=mentions)
+        return moment(part.at)
+
+    def mention(self, person: str, *, mentions: bool) -> str:
+        name = self.names.get(person)
+        if name is None or not mentions:
+            return escape(name or person)
+        text = f"<at>{escape(name)}</at>"
+        if not any(e["text"] == text for e in self.entities):
+            self.entities.append(
+                {"type": "mention", "text": text, "mentioned": {"id": person, "name": name}}
+            )
+        return text
+
+    def block(self, block: Block) -> list[dict[str, Any]]:
+        if isinstance(block, Heading):
+            return [_text(escape(block.text), size="Large", weight="Bolder")]
+        if isinstance(block, Text):
+            return [_text(self.spans(block.parts))]
+        if isinstance(block, ContextLine):
+            return [_text(self.spans(block.parts), isSubtle=True, size="Small")]
+        if isinstance(block, Fields):
+            facts = [
+                {"title": escape(f.label), "value": self.spans(f.value, mentions=False) or "—"}
+                for f in block.items
+            ]
+            return [{"type": "FactSet", "facts": facts}]
+        if isinstance(block, Buttons):  # rows of at most 3: hosts allow 5 actions a set
+            rows = [
+                block.items[i : i + ACTIONS_PER_ROW]
+                for i in range(0, len(block.items), ACTIONS_PER_ROW)
+            ]
+            return [{"type": "ActionSet", "actions": [execute(b) for b in row]} for row in rows]
+        if isinstance(block, Divider):
+            return []
+        elements = _input(block, self.names)
+        for element in elements:
+            if element.get("isRequired"):
+                label = element.get("label") or getattr(block, "label", "")
+                element["errorMessage"] = t("error.text_required", self.locale, field=label)
+        return elements
+
+    def body(self, blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+        body: list[dict[str, Any]] = []
+        separate = False
+        for block in blocks:
+            if isinstance(block, Divider):
+                separate = bool(body)
+                continue
+            rendered = [e for e in self.block(block) if e.get("type") != "TextBlock" or e["text"]]
+            if rendered and separate:
+                rendered[0]["separator"] = True
+                separate = False
+            body += rendered
+        return body
+
+
+def render_card(card: Card, *, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A message card. ``names`` maps person refs to display names, for real mentions."""
+    renderer = _Renderer(names or {})
+    body = renderer.body(card.blocks) or [_text(escape(card.summary))]
+    return _card(body, renderer.entities, fallback=card.summary)
+
+
+def render_form(
+    form: Form, *, names: Mapping[str, str] | None = None, locale: Locale = "nl"
+) -> dict[str, Any]:
+    """A form as a card: its submit button is an ``Action.Execute`` whose verb is the form's
+    callback id and whose data carries the form's state."""
+    renderer = _Renderer(names or {}, locale)
+    body = [_text(escape(form.title), size="Large", weight="Bolder"), *renderer.body(form.blocks)]
+    card = _card(body, renderer.entities, fallback=form.title)
+    card["actions"] = [
+        {
+            "type": "Action.Execute",
+            "title": form.submit,
+            "verb": form.callback_id,
+            "data": dict(form.state),
+            "style": "positive",
+        }
+    ]
+    return card
+
+
+def attachment(card: dict[str, Any]) -> dict[str, Any]:
+    return {"contentType": CONTENT_TYPE, "content": card}
+
+
+def message(card: dict[str, Any], summary: str) -> dict[str, Any]:
+    """A message activity carrying one card."""
+    return {"type": "message", "summary": summary[:200], "attachments": [attachment(card)]}
+
+
+def execute(button: Button) -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "type": "Action.Execute",
+        "title": button.label,
+        "verb": button.action_id,
+        "data": {"value": button.value},
+    }
+    if button.style:
+        action["style"] = _STYLES[button.style]
+    return action
+
+
+def moment(at: datetime) -> str:
+    """Each reader's Teams client shows the time in their own zone and language."""
+    stamp = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{{{{DATE({stamp}, SHORT)}}}} {{{{TIME({stamp})}}}}"
+
+
+def _card(
+    body: list[dict[str, Any]], entities: list[dict[str, Any]], *, fallback: str
+) -> dict[str, Any]:
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "fallbackText": fallback,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if entities:
+        card["msteams"]["entities"] = entities
+    return card
+
+
+def _text(text: str, **props: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **props}
+
+
+def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    if isinstance(block, TextInput):
+        element: dict[str, Any] = {
+            "type": "Input.Text",
+            "id": block.id,
+            "label": block.label,
+            "isMultiline": block.multiline,
+            "maxLength": block.max_length,
+            "isRequired": not block.optional,
+        }
+        if block.initial:
+            element["value"] = block.initial
+        if block.placeholder:
+            element["placeholder"] = block.placeholder
+        hint = [_text(escape(block.hint), isSubtle=True, size="Small", spacing="None")]
+        return [element, *(hint if block.hint else [])]
+    if isinstance(block, Select):
+        element = {
+            "type": "Input.ChoiceSet",
+            "id": block.id,
+            "label": block.label,
+            "style": "compact",
+            "isRequired": not block.optional,
+            "choices": [{"title": o.label, "value": o.value} for o in block.options],
+        }
+        if block.initial:
+            element["value"] = block.initial
+        return [element]
+    if isinstance(block, PeopleSelect):
+        # Teams' people picker: a ChoiceSet searching Graph users. It must offer at least one
+        # choice of its own (the schema says so), so it lists the people we know by name;
+        # without any, a text input of Entra object ids (comma-separated) stands in.
+        known = {**names, **{p: names.get(p, p) for p in block.initial}}
+        if not known:
+            return [
+                {
+                    "type": "Input.Text",
+                    "id": block.id,
+                    "label": block.label,
+                    "isRequired": not block.optional,
+                }
+            ]
+        element = {
+            "type": "Input.ChoiceSet",
+            "id": block.id,
+            "label": block.label,
+            "isMultiSelect": block.multiple,
+            "isRequired": not block.optional,
+            "choices": [{"title": n, "value": p} for p, n in sorted(known.items())],
+            "choices.data": {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+        }
+        if block.initial:
+            element["value"] = ",".join(block.initial)
+        return [element]
+    if isinstance(block, ChannelSelect):
+        element = {"type": "Input.Text", "id": block.id, "label": block.label, "isRequired": True}
+        if block.initial:
+            element["value"] = block.initial
+        return [element]
+    if isinstance(block, DateTimeInput):
+        date_input: dict[str, Any] = {
+            "type": "Input.Date",
+            "id": block.id + DATE_SUFFIX,
+            "label": block.label,
+            "isRequired": not block.optional,
+        }
+        time_input: dict[str, Any] = {
+            "type": "Input.Time",
+            "id": block.id + TIME_SUFFIX,
+            "label": block.label,
+            "isRequired": not block.optional,
+        }
+        if block.initial:
+            date_input["value"] = block.initial.strftime("%Y-%m-%d")
+            time_input["value"] = block.initial.strftime("%H:%M")
+        return [date_input, time_input]
+    if isinstance(block, DateInput):
+        element = {
+            "type": "Input.Date",
+            "id": block.id,
+            "label": block.label,
+            "isRequired": not block.optional,
+        }
+        if block.initial:
+            element["value"] = block.initial.isoformat()
+        return [element]
+    if isinstance(block, Checkboxes):
+        if len(block.options) == 1:
+            option = block.options[0]
+            return [
+                {
+                    "type": "Input.Toggle",
+                    "id": block.id,
+                    "label": block.label,
+                    "title": option.label,
+                    "valueOn": option.value,
+                    "valueOff": "",
+                    "value": option.value if option.value in block.initial else "",
+                }
+            ]
+        element = {
+            "type": "Input.ChoiceSet",
+            "id": block.id,
+            "label": block.label,
+            "isMultiSelect": True,
+            "style": "expanded",
+            "choices": [{"title": o.label, "value": o.value} for o in block.options],
+        }
+        if block.initial:
+            element["value"] = ",".join(block.initial)
+        return [element]
+    raise TypeError(f"no Adaptive Card rendering for {type(block).__name__}")

@@ -1,0 +1,130 @@
+"""Outbound: a Bot Connector REST client over requests, with an app token from msal."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import msal
+import requests
+
+log = logging.getLogger("intervision.teams")
+
+BOT_SCOPE = "https://api.botframework.com/.default"
+PUBLIC_CLOUD_HOSTS = {"login.microsoftonline.com"}
+RETRY_STATUSES = {429, 412, 502, 504}
+MAX_ATTEMPTS = 4
+MAX_WAIT_SECONDS = 30.0
+
+
+class ConnectorError(Exception):
+    def __init__(self, status: int, body: str, retry_after: float | None = None) -> None:
+        super().__init__(f"Bot Connector answered {status}: {body[:300]}")
+        self.status = status
+        self.retry_after = retry_after
+        """Seconds, on 429: the outbox worker comes back no sooner."""
+
+
+class AppToken:
+    """One msal confidential client for the bot, so its token cache is shared."""
+
+    def __init__(
+        self, *, app_id: str, password: str, tenant_id: str | None, authority_host: str
+    ) -> None:
+        host = authority_host.rstrip("/")
+        self._client = msal.ConfidentialClientApplication(
+            app_id,
+            client_credential=password,
+            authority=f"{host}/{tenant_id or 'botframework.com'}",
+            instance_discovery=urlparse(host).hostname in PUBLIC_CLOUD_HOSTS,
+        )
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:
+            result = self._client.acquire_token_for_client(scopes=[BOT_SCOPE])
+        token = result.get("access_token") if isinstance(result, dict) else None
+        if not token:
+            raise ConnectorError(401, f"no app token: {result.get('error_description', result)}")
+        return str(token)
+
+
+class Connector:
+    """The Bot Connector API at one ``serviceUrl`` (taken from an authenticated activity)."""
+
+    def __init__(
+        self,
+        token: Any,
+        *,
+        session: requests.Session | None = None,
+        sleep: Any = time.sleep,
+    ) -> None:
+        self._token = token
+        self._session = session or requests.Session()
+        self._sleep = sleep
+
+    def send(self, service_url: str, conversation_id: str, activity: dict[str, Any]) -> str:
+        path = f"/v3/conversations/{_seg(conversation_id)}/activities"
+        return str(self._call("POST", service_url, path, activity).get("id", ""))
+
+    def reply(
+        self, service_url: str, conversation_id: str, activity_id: str, activity: dict[str, Any]
+    ) -> str:
+        path = f"/v3/conversations/{_seg(conversation_id)}/activities/{_seg(activity_id)}"
+        return str(self._call("POST", service_url, path, activity).get("id", ""))
+
+    def update(
+        self, service_url: str, conversation_id: str, activity_id: str, activity: dict[str, Any]
+    ) -> None:
+        path = f"/v3/conversations/{_seg(conversation_id)}/activities/{_seg(activity_id)}"
+        self._call("PUT", service_url, path, {**activity, "id": activity_id})
+
+    def create_conversation(self, service_url: str, parameters: dict[str, Any]) -> str:
+        """A proactive 1:1 chat; returns its conversation id."""
+        return str(self._call("POST", service_url, "/v3/conversations", parameters)["id"])
+
+    def members(self, service_url: str, conversation_id: str) -> list[dict[str, Any]]:
+        path = f"/v3/conversations/{_seg(conversation_id)}/members"
+        found = self._call("GET", service_url, path, None)
+        return list(found) if isinstance(found, list) else []
+
+    def _call(self, method: str, service_url: str, path: str, body: Any) -> Any:
+        url = service_url.rstrip("/") + path
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            response = self._session.request(
+                method,
+                url,
+                json=body,
+                headers={"Authorization": f"Bearer {self._token()}"},
+                timeout=15,
+            )
+            if response.status_code < 300:
+                return response.json() if response.content else {}
+            wait = _retry_after(response)
+            retryable = response.status_code in RETRY_STATUSES
+            if not retryable or attempt == MAX_ATTEMPTS or (wait or 0) > MAX_WAIT_SECONDS:
+                raise ConnectorError(
+                    response.status_code,
+                    response.text,
+                    retry_after=(wait or 1.0) if retryable else None,
+                )
+            backoff = min(MAX_WAIT_SECONDS, wait or (2 ** (attempt - 1)) * random.uniform(0.5, 1))
+            log.info("Bot Connector %s on %s; retry in %.1fs", response.status_code, path, backoff)
+            self._sleep(backoff)
+        raise AssertionError("unreachable")
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
+def _seg(value: str) -> str:
+    """Conversation ids contain ``:``, ``@`` and ``;messageid=``: keep them as Teams does."""
+    return quote(value, safe=":@;=")

@@ -1,0 +1,228 @@
+"""Our real server with the Teams adapter on, wired to local Microsoft stand-ins, and
+builders of the activities Teams sends (shaped like the recorded ones in tests/fixtures/teams)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.jobs.outbox_worker import run_once
+from core.storage import tables
+from integrations.server import App, build_app, make_server
+from integrations.settings import Settings
+from tests.support.teams_servers import (
+    BotFrameworkKeys,
+    FakeConnector,
+    TokenService,
+    bot_framework_keys,
+    fake_connector,
+    token_service,
+)
+
+APP_ID = "00000000-0000-4000-8000-00000000b07a"
+TENANT = "72f988bf-0000-4000-8000-00000000te4a"
+CHANNEL = "19:a1b2c3d4e5f6@thread.tacv2"
+TEAM = "19:team0000general@thread.tacv2"
+_ids = itertools.count(1_700_000_000_000)
+
+
+class TeamsHarness:
+    def __init__(
+        self,
+        app: App,
+        url: str,
+        keys: BotFrameworkKeys,
+        connector: FakeConnector,
+        tokens: TokenService,
+    ) -> None:
+        self.app, self.url, self.keys, self.connector, self.tokens = (
+            app,
+            url,
+            keys,
+            connector,
+            tokens,
+        )
+
+    def post(self, activity: dict[str, Any], *, token: str | None = "valid") -> tuple[int, Any]:
+        """POST an activity to /api/messages; ``token`` "valid" signs a correct one."""
+        if token == "valid":
+            token = self.keys.token(activity["serviceUrl"])
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(
+            self.url + "/api/messages", json.dumps(activity).encode(), headers, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                body = response.read()
+                return response.status, json.loads(body) if body else None
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def deliver(self) -> int:
+        """Run the outbox until it is empty (bounded); returns how many were delivered."""
+        total = 0
+        for _ in range(50):
+            summary = run_once(self.app.engine, self.app.deliver, now=datetime.now(UTC))
+            total += summary.delivered
+            if summary.failed:
+                raise AssertionError(f"delivery failed: {summary}")
+            if summary.claimed == 0:
+                return total
+        raise AssertionError("the outbox did not drain")
+
+    def rows(self, table: str) -> int:
+        with self.app.engine.connect() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(tables.metadata.tables[table])
+                ).scalar_one()
+            )
+
+    def stored_rows(self) -> int:
+        return sum(self.rows(name) for name in tables.metadata.tables if name != "alembic_version")
+
+    # ---------------------------------------------------------------- activities
+
+    def user(self, person: str) -> dict[str, Any]:
+        return {
+            "id": f"29:{person}-teams-id",
+            "name": person.replace("aad-", "Member ").title(),
+            "aadObjectId": person,
+        }
+
+    def base(
+        self, kind: str, person: str, conversation: dict[str, Any], **extra: Any
+    ) -> dict[str, Any]:
+        return {
+            "type": kind,
+            "id": str(next(_ids)),
+            "timestamp": datetime.now(UTC).isoformat(),
+            "channelId": "msteams",
+            "serviceUrl": self.connector.base + "/",
+            "from": self.user(person),
+            "recipient": {"id": f"28:{APP_ID}", "name": "Intervision"},
+            "conversation": conversation,
+            "locale": "en-US",
+            "localTimezone": "Europe/Amsterdam",
+            "channelData": {"tenant": {"id": TENANT}},
+            **extra,
+        }
+
+    def channel_data(self) -> dict[str, Any]:
+        return {"tenant": {"id": TENANT}, "team": {"id": TEAM}, "channel": {"id": CHANNEL}}
+
+    def channel_message(self, person: str, text: str, *, root: str | None = None) -> dict[str, Any]:
+        """A channel post mentioning the bot, or (``root``) a reply in a thread."""
+        activity = self.base("message", person, {}, text=text)
+        conversation_id = f"{CHANNEL};messageid={root or activity['id']}"
+        activity["conversation"] = {
+            "id": conversation_id,
+            "conversationType": "channel",
+            "isGroup": True,
+            "tenantId": TENANT,
+        }
+        activity["channelData"] = self.channel_data()
+        activity["entities"] = [
+            {
+                "type": "mention",
+                "text": "<at>Intervision</at>",
+                "mentioned": {"id": f"28:{APP_ID}", "name": "Intervision"},
+            }
+        ]
+        return activity
+
+    def personal_message(self, person: str, text: str) -> dict[str, Any]:
+        conversation = {
+            "id": f"a:personal-{person}",
+            "conversationType": "personal",
+            "tenantId": TENANT,
+        }
+        return self.base("message", person, conversation, text=text)
+
+    def card_action(
+        self, person: str, verb: str, data: dict[str, Any], *, reply_to: str | None = None
+    ) -> dict[str, Any]:
+        """An ``adaptiveCard/action`` invoke: in the channel (``reply_to`` = the card's
+        message) or in personal chat."""
+        value = {
+            "action": {"type": "Action.Execute", "verb": verb, "data": data},
+            "trigger": "manual",
+        }
+        if reply_to is None:
+            conversation = {
+                "id": f"a:personal-{person}",
+                "conversationType": "personal",
+                "tenantId": TENANT,
+            }
+            return self.base(
+                "invoke", person, conversation, name="adaptiveCard/action", value=value
+            )
+        activity = self.base(
+            "invoke",
+            person,
+            {"id": CHANNEL, "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
+            name="adaptiveCard/action",
+            value=value,
+            replyToId=reply_to,
+        )
+        activity["channelData"] = self.channel_data()
+        return activity
+
+    def edit(self, person: str, message_id: str, text: str, *, root: str) -> dict[str, Any]:
+        activity = self.channel_message(person, text, root=root)
+        activity["type"] = "messageUpdate"
+        activity["id"] = message_id
+        activity["channelData"]["eventType"] = "editMessage"
+        return activity
+
+
+@contextmanager
+def running_teams(
+    db_url: str, tmp_path: Path, monkeypatch: Any, **settings: Any
+) -> Iterator[TeamsHarness]:
+    with ExitStack() as stack:
+        keys = stack.enter_context(bot_framework_keys(APP_ID))
+        connector = stack.enter_context(fake_connector())
+        tokens = stack.enter_context(token_service(tmp_path))
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tokens.ca_file))
+        app = build_app(
+            Settings(
+                DATABASE_URL=db_url,
+                HOST="127.0.0.1",
+                PORT=0,
+                MICROSOFT_APP_ID=APP_ID,
+                MICROSOFT_APP_PASSWORD="test-secret",
+                MICROSOFT_APP_TENANT_ID=TENANT,
+                MICROSOFT_AUTHORITY_HOST=tokens.base,
+                BOTFRAMEWORK_OPENID_METADATA_URL=keys.metadata_url,
+                SANDBOX=False,
+                **settings,
+            )
+        )
+        if app.engine.dialect.name != "sqlite":
+            from core.storage.migrate import upgrade
+
+            upgrade(app.engine)
+        server = make_server(app)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            yield TeamsHarness(
+                app, f"http://127.0.0.1:{server.effective_port}", keys, connector, tokens
+            )
+        finally:
+            server.close()
+            thread.join(timeout=10)
+            app.engine.dispose()
