@@ -1,7 +1,9 @@
-"""The local browser sandbox (issue 7): not built yet."""
+"""The local browser sandbox: the same core services, storage and views as Slack and
+Teams, with simulated colleagues, served as plain HTML at "/"."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import TYPE_CHECKING
 
@@ -11,5 +13,32 @@ if TYPE_CHECKING:
 log = logging.getLogger("intervision.sandbox")
 
 
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def mount(app: App) -> None:
-    log.info("Sandbox: not available in this version yet")
+    """Serve the sandbox at "/" (the router's fallback: /healthz, /slack/ and
+    /api/messages keep their own routes) and register its messenger."""
+    from integrations.sandbox.messenger import SandboxMessenger
+    from integrations.sandbox.web import Sandbox
+
+    host = app.settings.HOST
+    if not is_loopback(host) and app.settings.SANDBOX is not True:
+        log.warning(
+            "Sandbox: off (HOST=%s is not a loopback address; anyone who reaches it could act "
+            "as anyone. Set SANDBOX=1 to serve it there anyway)",
+            host,
+        )
+        return
+    messenger = SandboxMessenger(app.ctx)
+    app.messengers["sandbox"] = messenger
+    app.router.mount("/", Sandbox(app, messenger))
+    log.info(
+        "Sandbox: on at http://%s:%s/ (simulated colleagues, local only)", host, app.settings.PORT
+    )
