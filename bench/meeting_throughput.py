@@ -1,6 +1,8 @@
 """Benchmark: whole incident meetings through the services on a real database.
 
-    .venv/bin/python -m bench.meeting_throughput [--meetings 20] [--database-url URL]  (use an empty database)
+    .venv/bin/python -m bench.meeting_throughput [--meetings 20] [--database-url URL]
+
+(an empty database: it creates groups named G0, G1, ... in workspace TBENCH).
 
 Prints meetings per second, contributions per second and peak memory. A goal to keep:
 on the 2-core reference machine, a contribution (load, rules, save, outbox) takes well

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from pydantic import ValidationError
@@ -68,6 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     configure.add_argument("--locale", choices=["nl", "en"])
     configure.add_argument("--time-zone")
 
+    slack = commands.add_parser("slack", help="Slack app tools")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True, parser_class=_Parser)
+    slack_manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    slack_manifest.add_argument(
+        "--url", required=True, type=_https_url, help="public base URL, e.g. https://example.org"
+    )
+    slack_manifest.add_argument("--socket-mode", action="store_true")
+
+    teams = commands.add_parser("teams", help="Microsoft Teams tools")
+    teams_sub = teams.add_subparsers(dest="teams_command", required=True, parser_class=_Parser)
+    package = teams_sub.add_parser("package", help="build the Teams app package (zip)")
+    package.add_argument("--out", default="intervision-teams.zip", help="where to write the zip")
+
     group = commands.add_parser("group", help="intervision groups")
     group_sub = group.add_subparsers(dest="group_command", required=True, parser_class=_Parser)
     create = group_sub.add_parser("create", help="add a group to an existing channel")
@@ -86,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _https_url(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise argparse.ArgumentTypeError(f"expected a URL like https://example.org, got {value!r}")
+    return value
+
+
 def _workspace_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--platform", required=True, choices=[p.value for p in Platform])
     parser.add_argument("--workspace", required=True, help="Slack team id or Microsoft tenant id")
@@ -98,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return _run(args)
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0
     except UsageError as exc:
         print(f"intervision: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -116,11 +139,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "methods":
         return _methods(args)
+    if args.command == "slack":
+        from integrations.slack.manifest import manifest
+
+        print(json.dumps(manifest(args.url, args.socket_mode), indent=2, ensure_ascii=False))
+        return 0
     settings = Settings()
     if args.command == "serve":
         from integrations.server import serve
 
         serve(settings)
+        return 0
+    if args.command == "teams":
+        from integrations.teams.package import build_package
+
+        if not settings.MICROSOFT_APP_ID:
+            raise UsageError("set MICROSOFT_APP_ID to build the Teams app package")
+        print(f"wrote {build_package(Path(args.out), settings)}")
         return 0
     if args.command == "db":
         from core.storage.engine import database_url

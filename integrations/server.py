@@ -139,6 +139,10 @@ def serve(settings: Settings) -> None:
     except KeyboardInterrupt:
         log.info("stopping")
     finally:
+        if settings.slack_configured:
+            from integrations import slack
+
+            slack.stop(app)
         server.close()
         app.worker.stop()
         app.engine.dispose()

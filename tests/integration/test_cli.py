@@ -126,3 +126,38 @@ def test_db_upgrade_then_group_create_and_list(db_url: str) -> None:
         env=env,
     )
     assert again.returncode == 1 and "already has an intervision group" in again.stderr
+
+
+def test_slack_manifest_has_both_commands_and_the_events_url() -> None:
+    import json
+
+    result = run("slack", "manifest", "--url", "https://intervision.example.org")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert set(commands) == {"/intervision", "/intervisie"}
+    assert commands["/intervision"]["url"] == "https://intervision.example.org/slack/events"
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    socket = json.loads(run("slack", "manifest", "--url", "https://x.org", "--socket-mode").stdout)
+    assert socket["settings"]["socket_mode_enabled"] is True
+
+
+def test_teams_package_needs_an_app_id_then_writes_a_zip(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "intervision-teams.zip"
+    refused = run("teams", "package", "--out", str(out), env={"MICROSOFT_APP_ID": ""})
+    assert refused.returncode == 2 and "MICROSOFT_APP_ID" in refused.stderr
+    built = run(
+        "teams",
+        "package",
+        "--out",
+        str(out),
+        env={
+            "MICROSOFT_APP_ID": "00000000-0000-0000-0000-00000000abcd",
+            "PUBLIC_BASE_URL": "https://intervision.example.org",
+        },
+    )
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(out) as package:
+        assert {"manifest.json", "color.png", "outline.png"} <= set(package.namelist())

@@ -1,0 +1,107 @@
+"""The Bolt app: request verification on, one shared client, redeliveries dropped, and
+the listeners of commands, threads, buttons and modals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App as BoltApp
+from slack_bolt import BoltResponse
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from sqlalchemy.engine import Engine
+
+from core.services import delivery
+from core.services.context import Context
+from integrations.settings import Settings
+from integrations.slack import commands, interactions, submissions, threads
+from integrations.slack.runtime import PLATFORM, Runtime, web_client
+
+log = logging.getLogger("intervision.slack")
+
+
+def build_bolt(
+    ctx: Context, settings: Settings, engine: Engine | None = None
+) -> tuple[BoltApp, Runtime]:
+    """Single-workspace mode (no ``engine``): the bot token of SLACK_BOT_TOKEN serves
+    every team. Multi-workspace mode (``engine`` given): the OAuth flow installs the app,
+    and each request's team gets its own bot token from the encrypted store."""
+    logger = logging.getLogger("intervision.slack.bolt")
+    if engine is None:
+        client = web_client(settings, settings.SLACK_BOT_TOKEN)
+        bolt = BoltApp(
+            client=client,
+            signing_secret=settings.SLACK_SIGNING_SECRET,
+            request_verification_enabled=True,
+            token_verification_enabled=False,  # no network call while the server is built
+            process_before_response=False,  # ack at once; the listener goes on in the pool
+            logger=logger,
+        )
+        runtime = Runtime(ctx=ctx, settings=settings, client_for_team=lambda _team: client)
+    else:
+        from integrations.slack.install_store import bot_token
+        from integrations.slack.oauth import build_oauth_flow
+
+        client = web_client(settings, None)
+        flow, store = build_oauth_flow(ctx, settings, engine, client)
+        bolt = BoltApp(
+            client=client,
+            signing_secret=settings.SLACK_SIGNING_SECRET,
+            request_verification_enabled=True,
+            process_before_response=False,
+            oauth_flow=flow,
+            logger=logger,
+        )
+
+        def client_for_team(team: str) -> WebClient:
+            token = bot_token(store, team)
+            if token is None:
+                raise SlackNotInstalled(f"the Slack app is not installed in team {team}")
+            return web_client(settings, token)
+
+        runtime = Runtime(ctx=ctx, settings=settings, client_for_team=client_for_team)
+    bolt.middleware(_first_delivery_only(ctx))
+    commands.register(bolt, runtime)
+    threads.register(bolt, runtime)
+    interactions.register(bolt, runtime)
+    submissions.register(bolt, runtime)
+
+    @bolt.error
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        log.exception("Slack listener failed (%s)", body.get("type"), exc_info=error)
+
+    return bolt, runtime
+
+
+class SlackNotInstalled(Exception):
+    """A notification for a team without an installation (uninstalled, or not yet):
+    kept in the outbox and tried again later."""
+
+    retry_after = 300.0
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """The key of an inbound request that Slack might deliver twice: an event's
+    ``team:event_id``, an interaction's ``team:trigger_id`` (or action_ts)."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"{body.get('team_id', '')}:{body['event_id']}"
+    if body.get("type") == "block_actions":
+        team = (body.get("team") or {}).get("id", "")
+        actions = body.get("actions") or [{}]
+        marker = body.get("trigger_id") or actions[0].get("action_ts")
+        return f"{team}:action:{marker}" if marker else None
+    return None
+
+
+def _first_delivery_only(ctx: Context) -> Callable[..., Any]:
+    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+        key = delivery_key(req.body)
+        if key is not None and not delivery.first_delivery(ctx, platform=PLATFORM, key=key):
+            retry = req.headers.get("x-slack-retry-num", ["0"])[0]
+            log.info("Slack redelivered %s (retry %s): already applied", key, retry)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

@@ -1,0 +1,268 @@
+"""A local fake of Slack's Web API (and of response_url), speaking Slack's HTTP protocol
+on 127.0.0.1, port 0. It records every call and validates every Block Kit payload with
+the adapter's ``check_blocks``; and a sender that signs requests like Slack does."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from integrations.slack.blocks import BlockProblem, check_blocks, check_view
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "slack"
+TEAM = "T0TEAM0001"
+BOT_USER = "U0BOT00001"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None = None
+    """The bearer token of the call (``Authorization: Bearer …``), if any."""
+
+
+class FakeSlack:
+    """Answers auth.test (per token), chat.*, views.*, conversations.open/join, users.info,
+    oauth.v2.access (for the codes in ``grants``) and apps.connections.open (with
+    ``socket_url``)."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.problems: list[str] = []
+        self.locales: dict[str, str] = {}
+        self.not_in: set[str] = set()
+        self.failures: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
+        self._lock = threading.Lock()
+        self._ts = 0
+        self.teams: dict[str, str] = {}
+        """Bot token -> the team auth.test names for it (default: TEAM)."""
+        self.grants: dict[str, dict[str, Any]] = {}
+        """OAuth code -> the oauth.v2.access payload it exchanges for (used once)."""
+        self.client_credentials: tuple[str, str] | None = None
+        self.socket_url: str | None = None
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8")
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    args = json.loads(raw or "{}")
+                else:
+                    args = {k: v[-1] for k, v in urllib.parse.parse_qs(raw).items()}
+                path = self.path.split("?")[0]
+                method = path.rsplit("/", 1)[-1] if path.startswith("/api/") else path
+                status, body, headers = fake.answer(
+                    method, args, authorization=self.headers.get("Authorization") or ""
+                )
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "cmd") -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{name}"
+
+    def start(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def fail_next(
+        self, method: str, error: str, *, status: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
+        self.failures.setdefault(method, []).append((status, error, headers or {}))
+
+    # ------------------------------------------------------------------ answers
+
+    def answer(
+        self, method: str, args: dict[str, Any], *, authorization: str = ""
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        token = args.get("token") or None
+        if authorization.startswith("Bearer "):
+            token = authorization.removeprefix("Bearer ")
+        with self._lock:
+            self.calls.append(Call(method, copy.deepcopy(args), token))
+            if method == "oauth.v2.access":
+                return 200, self._oauth_access(args, authorization), {}
+            if method == "apps.connections.open":
+                if not (token or "").startswith("xapp-") or not self.socket_url:
+                    return 200, {"ok": False, "error": "invalid_auth"}, {}
+                return 200, {"ok": True, "url": self.socket_url}, {}
+            if method == "auth.test" and token in self.teams:
+                return 200, self._auth_test(self.teams[token]), {}
+            queued = self.failures.get(method)
+            if queued:
+                status, error, headers = queued.pop(0)
+                return status, {"ok": False, "error": error}, headers
+            problem = self._validate(method, args)
+            if problem:
+                self.problems.append(f"{method}: {problem}")
+                return 200, {"ok": False, "error": "invalid_blocks", "detail": problem}, {}
+            return 200, self._ok(method, args), {}
+
+    def _validate(self, method: str, args: dict[str, Any]) -> str | None:
+        try:
+            if "view" in args:
+                check_view(args["view"])
+            elif "blocks" in args:
+                check_blocks(args["blocks"], "message")
+        except BlockProblem as exc:
+            return str(exc)
+        return None
+
+    def _ok(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return self._auth_test(TEAM)
+        if method == "chat.postMessage":
+            channel = str(args.get("channel"))
+            if channel in self.not_in:
+                return {"ok": False, "error": "not_in_channel"}
+            self._ts += 1
+            ts = f"{1700000000 + self._ts}.{self._ts:06d}"
+            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{time.time():.6f}"}
+        if method.startswith("views."):
+            return {"ok": True, "view": {"id": "V0VIEW", **args.get("view", {})}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+        if method == "conversations.join":
+            self.not_in.discard(str(args.get("channel")))
+            return {"ok": True, "channel": {"id": args.get("channel")}}
+        if method == "users.info":
+            user = str(args.get("user"))
+            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+        if method.startswith("/respond/"):
+            return {"ok": True}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _auth_test(self, team: str) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "user_id": BOT_USER,
+            "bot_id": "B0BOT",
+            "team_id": team,
+            "team": "Test team",
+            "url": "https://test.slack.com/",
+        }
+
+    def _oauth_access(self, args: dict[str, Any], authorization: str) -> dict[str, Any]:
+        """Like Slack: the app's credentials (HTTP Basic or form fields) and a code that
+        is valid once."""
+        if authorization.startswith("Basic "):
+            pair = base64.b64decode(authorization.removeprefix("Basic ")).decode()
+            client_id, _, client_secret = pair.partition(":")
+        else:
+            client_id, client_secret = args.get("client_id", ""), args.get("client_secret", "")
+        if self.client_credentials and (client_id, client_secret) != self.client_credentials:
+            return {"ok": False, "error": "invalid_client_id"}
+        grant = self.grants.pop(str(args.get("code")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        return grant
+
+    # ------------------------------------------------------------------ reading
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self, predicate: Callable[[], Any], *, timeout: float = 15.0, what: str = ""
+    ) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = predicate()
+            if found:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what or predicate}: {self.summary()}")
+
+    def summary(self) -> str:
+        with self._lock:
+            return ", ".join(c.method for c in self.calls[-30:])
+
+
+def fixture(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+class SlackSender:
+    """Sends requests to our server the way Slack does: signed with the signing secret."""
+
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.url = base_url.rstrip("/") + "/slack/events"
+        self.secret = secret
+
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        base = b"v0:" + stamp.encode() + b":" + body
+        digest = hmac.new(self.secret.encode(), base, hashlib.sha256).hexdigest()
+        request = urllib.request.Request(self.url, data=body, method="POST")
+        request.add_header("Content-Type", content_type)
+        request.add_header("X-Slack-Request-Timestamp", stamp)
+        request.add_header("X-Slack-Signature", signature or f"v0={digest}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def form(self, fields: dict[str, str], **kw: Any) -> tuple[int, bytes]:
+        body = urllib.parse.urlencode(fields).encode()
+        return self.post(body, "application/x-www-form-urlencoded", **kw)
+
+    def payload(self, payload: dict[str, Any], **kw: Any) -> tuple[int, bytes]:
+        return self.form({"payload": json.dumps(payload)}, **kw)
+
+    def event(self, envelope: dict[str, Any], **kw: Any) -> tuple[int, bytes]:
+        return self.post(json.dumps(envelope).encode(), "application/json", **kw)

@@ -1,0 +1,56 @@
+"""Reading what a Slack test needs to know: the meeting's state and the card we posted."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from core.domain.meeting import Meeting
+from core.jobs.outbox_worker import pending_count
+from tests.support.slack_fake import Call
+from tests.support.slack_world import CHANNEL, SlackWorld
+
+
+def meeting(world: SlackWorld, meeting_id: int) -> Meeting:
+    with world.app.ctx.uow() as uow:
+        return uow.meetings.get(meeting_id)
+
+
+def wait_until(world: SlackWorld, check: Any, what: str, timeout: float = 15.0) -> Any:
+    return world.fake.wait_for(check, timeout=timeout, what=what)
+
+
+def settle(world: SlackWorld, timeout: float = 15.0) -> None:
+    """Wait until the outbox has delivered everything (bounded)."""
+    deadline = time.monotonic() + timeout
+    while pending_count(world.app.engine) and time.monotonic() < deadline:
+        world.app.worker.wake()
+        time.sleep(0.05)
+    assert pending_count(world.app.engine) == 0, world.fake.summary()
+
+
+def root_posts(world: SlackWorld) -> list[Call]:
+    """Messages posted in the group's channel outside any thread."""
+    return [
+        c
+        for c in world.fake.of("chat.postMessage")
+        if c.args.get("channel") == CHANNEL and not c.args.get("thread_ts")
+    ]
+
+
+def latest_card(world: SlackWorld) -> list[dict[str, Any]]:
+    updates = world.fake.of("chat.update")
+    if updates:
+        blocks: list[dict[str, Any]] = updates[-1].args["blocks"]
+        return blocks
+    first: list[dict[str, Any]] = root_posts(world)[0].args["blocks"]
+    return first
+
+
+def button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    for block in blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                found: dict[str, Any] = element
+                return found
+    raise AssertionError(f"no {action_id} button in {blocks}")
