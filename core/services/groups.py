@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.domain.common import ChannelRef, Locale, PersonRef, Platform
-from core.domain.errors import NotAllowed, NotFound, NotPossibleNow
+from core.domain.errors import ConcurrentChange, NotAllowed, NotFound, NotPossibleNow
 from core.domain.group import Cadence, Group, Mode
 from core.domain.workspace import Workspace
 from core.services import rules
@@ -16,15 +16,23 @@ from core.services.context import Actor, Context
 def ensure_workspace(
     ctx: Context, *, platform: Platform, external_id: str, locale: Locale | None = None
 ) -> Workspace:
-    """The workspace of an installation, created on first contact."""
-    with ctx.uow() as uow:
-        workspace = uow.workspaces.find(platform, external_id)
-        if workspace is None:
-            workspace = uow.workspaces.add(
-                Workspace(platform=platform, external_id=external_id, locale=locale or "nl")
-            )
-            uow.commit()
-        return workspace
+    """The workspace of an installation, created on first contact (two first contacts at
+    once, e.g. Teams' installationUpdate and conversationUpdate, find the one created)."""
+    try:
+        with ctx.uow() as uow:
+            workspace = uow.workspaces.find(platform, external_id)
+            if workspace is None:
+                workspace = uow.workspaces.add(
+                    Workspace(platform=platform, external_id=external_id, locale=locale or "nl")
+                )
+                uow.commit()
+            return workspace
+    except ConcurrentChange:
+        with ctx.uow() as uow:
+            found = uow.workspaces.find(platform, external_id)
+            if found is None:
+                raise
+            return found
 
 
 def configure_workspace(

@@ -37,14 +37,14 @@ UNAUTHENTICATED_WARNING = (
 def mount(app: App) -> None:
     settings = app.settings
     assert settings.MICROSOFT_APP_ID
-    token: Any = AppToken(
-        app_id=settings.MICROSOFT_APP_ID,
-        password=settings.MICROSOFT_APP_PASSWORD or "",
-        tenant_id=settings.MICROSOFT_APP_TENANT_ID,
-        authority_host=settings.MICROSOFT_AUTHORITY_HOST,
-    )
-    if not settings.MICROSOFT_APP_PASSWORD:
-        token = _no_token  # Playground only: it accepts replies without a token
+    token: Any = _no_token  # no password: the Agents Playground, which needs no token
+    if settings.MICROSOFT_APP_PASSWORD:  # msal looks up its authority at once: only then
+        token = AppToken(
+            app_id=settings.MICROSOFT_APP_ID,
+            password=settings.MICROSOFT_APP_PASSWORD,
+            tenant_id=settings.MICROSOFT_APP_TENANT_ID,
+            authority_host=settings.MICROSOFT_AUTHORITY_HOST,
+        )
     messenger = TeamsMessenger(app.ctx, Connector(token), app_id=settings.MICROSOFT_APP_ID)
     validator = TokenValidator(
         app_id=settings.MICROSOFT_APP_ID, keys=KeySet(settings.BOTFRAMEWORK_OPENID_METADATA_URL)
@@ -97,7 +97,17 @@ class Endpoint:
                 log.warning("Microsoft Teams: refused an activity (401): %s", exc)
                 return respond(start_response, "401 Unauthorized", b"unauthorized\n")
         else:
-            log.warning("Microsoft Teams: accepted an activity WITHOUT a token (development)")
+            log.warning(
+                "Microsoft Teams: accepted an activity WITHOUT a token (development): %s %s "
+                "in tenant %s, conversation %s (%s), channel %s, from aadObjectId %s",
+                activity.type,
+                activity.name or "",
+                activity.tenant or "-",
+                activity.conversation.id or "-",
+                activity.conversation.conversation_type or "personal",
+                activity.channel or "-",
+                activity.from_.aad_object_id or "-",
+            )
         answer = self.bot.handle(activity)
         if answer is None:
             return respond(start_response, "200 OK", b"")

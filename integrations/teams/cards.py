@@ -65,10 +65,8 @@ class _Renderer:
     def span(self, part: Span, *, mentions: bool) -> str:
         if isinstance(part, Plain):
             return escape(part.text)
-        if isinstance(part, Strong):
-            return f"**{escape(part.text)}**" if part.text.strip() else escape(part.text)
-        if isinstance(part, Emphasis):
-            return f"_{escape(part.text)}_" if part.text.strip() else escape(part.text)
+        if isinstance(part, Strong | Emphasis):
+            return _marked(part.text, "**" if isinstance(part, Strong) else "_")
         if isinstance(part, Mention):
             return self.mention(part.person, mentions=mentions)
         return moment(part.at)
@@ -195,6 +193,16 @@ def _card(
     if entities:
         card["msteams"]["entities"] = entities
     return card
+
+
+def _marked(text: str, marker: str) -> str:
+    """Markdown only makes ``**x**`` bold when no space touches the markers: keep the spaces
+    outside (the help card's commands have no prefix in personal chat: " help")."""
+    core = text.strip()
+    if not core:
+        return escape(text)
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return f"{lead}{marker}{escape(core)}{marker}{trail}"
 
 
 def _text(text: str, **props: Any) -> dict[str, Any]:

@@ -95,11 +95,12 @@ class Connector:
     def _call(self, method: str, service_url: str, path: str, body: Any) -> Any:
         url = service_url.rstrip("/") + path
         for attempt in range(1, MAX_ATTEMPTS + 1):
+            token = self._token()
             response = self._session.request(
                 method,
                 url,
                 json=body,
-                headers={"Authorization": f"Bearer {self._token()}"},
+                headers={"Authorization": f"Bearer {token}"} if token else {},
                 timeout=15,
             )
             if response.status_code < 300:

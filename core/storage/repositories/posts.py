@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from core.services.ports import MeetingPost
 from core.storage.repositories.base import SqlRepository
@@ -57,14 +58,27 @@ class SqlConversationRefs(SqlRepository):
         return dict(row.data) if row else None
 
     def put(self, workspace_id: int, person: str, data: dict[str, Any], *, now: datetime) -> None:
-        self.connection.execute(
+        """Insert or replace in one statement: two activities from one person at the same
+        moment (Teams' installationUpdate + conversationUpdate) must not collide."""
+        values = {"workspace_id": workspace_id, "person": person, "data": data, "updated_at": now}
+        dialect = self.connection.dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            module = postgresql if dialect == "postgresql" else sqlite
+            statement = module.insert(conversation_refs).values(values)
+            self.connection.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[conversation_refs.c.workspace_id, conversation_refs.c.person],
+                    set_={
+                        "data": statement.excluded.data,
+                        "updated_at": statement.excluded.updated_at,
+                    },
+                )
+            )
+            return
+        self.connection.execute(  # pragma: no cover - only SQLite and PostgreSQL are supported
             delete(conversation_refs).where(
                 conversation_refs.c.workspace_id == workspace_id,
                 conversation_refs.c.person == person,
             )
         )
-        self.connection.execute(
-            insert(conversation_refs).values(
-                workspace_id=workspace_id, person=person, data=data, updated_at=now
-            )
-        )
+        self.connection.execute(insert(conversation_refs).values(values))  # pragma: no cover

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.domain.common import Platform
-from core.domain.errors import NotFound
+from core.domain.errors import ConcurrentChange, NotFound
 from core.domain.workspace import Workspace
 from core.storage.mapping import workspace_from, workspace_values
 from core.storage.repositories.base import SqlRepository, new_id
@@ -37,7 +38,11 @@ class SqlWorkspaces(SqlRepository):
         return None if row is None else workspace_from(row)
 
     def add(self, workspace: Workspace) -> Workspace:
-        result = self.connection.execute(insert(workspaces).values(workspace_values(workspace)))
+        """Raises ``ConcurrentChange`` when another transaction added the same workspace."""
+        try:
+            result = self.connection.execute(insert(workspaces).values(workspace_values(workspace)))
+        except IntegrityError as exc:
+            raise ConcurrentChange("error.concurrent_change") from exc
         workspace.id = new_id(result)
         return workspace
 

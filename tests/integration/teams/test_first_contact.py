@@ -1,0 +1,22 @@
+"""Teams greets a new bot with installationUpdate and conversationUpdate at the same moment:
+both first contacts of the tenant must succeed, and make ONE workspace (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tests.support.teams_harness import TENANT, TeamsHarness
+
+
+def test_simultaneous_first_contacts_make_one_workspace(teams: TeamsHarness, db_url: str) -> None:
+    conversation = {"id": "a:personal-aad-1", "conversationType": "personal", "tenantId": TENANT}
+    activities: list[dict[str, Any]] = [
+        teams.base(kind, f"aad-{n}", conversation)
+        for n in range(1, 5)
+        for kind in ("installationUpdate", "conversationUpdate")
+    ]
+    with ThreadPoolExecutor(max_workers=len(activities)) as pool:
+        results = list(pool.map(teams.post, activities))
+    assert [status for status, _ in results] == [200] * len(activities), results
+    assert teams.rows("workspaces") == 1
