@@ -129,7 +129,7 @@ class EncryptedInstallationStore(InstallationStore):
 def build_stores(
     engine: Engine, *, client_id: str, secret_key: str
 ) -> tuple[EncryptedInstallationStore, SQLAlchemyOAuthStateStore]:
-    """The two stores, their tables created by slack_sdk itself (docs/decisions/0011)."""
+    """The two stores, their tables created by slack_sdk itself (docs/decisions/0008)."""
     installations = SQLAlchemyInstallationStore(
         client_id=client_id, engine=engine, logger=logging.getLogger("intervision.slack.store")
     )
