@@ -29,6 +29,9 @@ ALIASES: dict[str, tuple[str, Locale | None]] = {
 }
 
 
+NEW_WORDS = frozenset({"new", "nieuw", "another", "nog een"})
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
@@ -37,6 +40,11 @@ class Command:
     locale_hint: Locale | None
     """The language the person typed in, when the word tells."""
     known: bool = True
+
+    @property
+    def asks_for_new(self) -> bool:
+        """``goals new`` / ``doelen nieuw``: a blank form rather than the latest one."""
+        return self.rest.lower() in NEW_WORDS
 
 
 def parse_command(text: str) -> Command:

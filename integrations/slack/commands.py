@@ -71,7 +71,8 @@ def handle_command(rt: Runtime, body: dict[str, Any], client: WebClient, respond
                 mine = [
                     g for g in queries.overview(rt.ctx, actor=actor).goals if g.group_id == group.id
                 ]
-                form = forms.goal_form(group, locale, mine[-1] if mine else None)
+                latest = mine[-1] if mine and not command.asks_for_new else None
+                form = forms.goal_form(group, locale, latest)
                 _open(client, body, blocks.modal(form))
             elif command.name == "schedule":
                 planned = queries.current_meeting_in(rt.ctx, actor=actor, channel=channel)
