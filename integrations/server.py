@@ -120,6 +120,7 @@ def make_server(app: App) -> Any:
         threads=8,
         ident="intervision",
         clear_untrusted_proxy_headers=True,
+        asyncore_use_poll=True,  # poll(): no 1024-descriptor limit; a clean close()
     )
 
 
