@@ -5,15 +5,14 @@ screenshots per phase are kept in ``artifacts/sandbox/<locale>/`` (gitignored)."
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.serve import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_TOOLS = ROOT / "tests" / "js"
@@ -22,38 +21,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "MICROSOFT_", "TEAMS_", "SANDBOX"))
-    }
-    env.update(
-        {"PORT": "0", "HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{tmp_path / 'sb.db'}"}
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "integrations.cli", "serve"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        lines: list[str] = []
-        port = None
-        deadline = time.monotonic() + 60
-        while port is None and time.monotonic() < deadline:
-            line = process.stderr.readline() if process.stderr else ""
-            if not line:
-                break
-            lines.append(line)
-            found = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
-            port = int(found.group(1)) if found else None
-        assert port, "".join(lines)
-        assert "Sandbox: on" in "".join(lines)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with serve(f"sqlite:///{tmp_path / 'sb.db'}") as server:
+        assert "Sandbox: on" in server.log
+        yield server.url
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,19 @@ class TeamsHarness:
                 return total
         raise AssertionError("the outbox did not drain")
 
+    def ok(self, activity: dict[str, Any]) -> Any:
+        """POST a signed activity that must be answered 200; returns the body."""
+        status, body = self.post(activity)
+        assert status == 200, body
+        return body
+
+    def meeting(self) -> Any:
+        """The one meeting of the one group in this test's database."""
+        with self.app.ctx.uow() as uow:
+            [group] = uow.groups.list()
+            [meeting] = uow.meetings.for_group(group.id or 0)
+            return meeting
+
     def rows(self, table: str) -> int:
         with self.app.engine.connect() as connection:
             return int(

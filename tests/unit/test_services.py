@@ -323,3 +323,20 @@ def test_other_workspaces_cannot_touch_a_group(world: World) -> None:
     stranger = Actor(workspace_id=999, person=FACILITATOR)
     with pytest.raises(NotAllowed):
         meetings.advance_phase(world.ctx, actor=stranger, meeting_id=meeting_id)
+
+
+def test_cancelling_before_the_phases_parks_the_chosen_case(world: World) -> None:
+    group_id, meeting_id = running(world)
+    with pytest.raises(NotAllowed):
+        meetings.cancel_meeting(world.ctx, actor=world.actor("U_M3"), meeting_id=meeting_id)
+    cancelled = meetings.cancel_meeting(
+        world.ctx, actor=world.actor(FACILITATOR), meeting_id=meeting_id
+    )
+    assert cancelled.state is MeetingState.CANCELLED
+    case = next(iter(world.store.cases.values()))
+    assert case.status is CaseStatus.PARKED and case.meeting_id is None
+    assert ("meeting.thread", "cancelled") in [
+        (n.topic, n.data.get("view")) for n in world.store.outbox
+    ]
+    again = meetings.start_meeting(world.ctx, actor=world.actor("U_M1"), group_id=group_id)
+    assert not again.already_running and again.meeting.id != meeting_id

@@ -16,12 +16,6 @@ from tests.support.teams_harness import CHANNEL, TENANT, TeamsHarness
 MANAGER, MEMBERS = "aad-1", ["aad-1", "aad-2", "aad-3", "aad-4"]
 
 
-def _ok(result: tuple[int, Any]) -> Any:
-    status, body = result
-    assert status == 200, body
-    return body
-
-
 def _last_card(teams: TeamsHarness, person: str) -> dict[str, Any]:
     """The card last sent to the person's personal chat."""
     [*_, call] = [
@@ -56,7 +50,7 @@ def _submit(
     [action] = [x for x in form["actions"] if x["type"] == "Action.Execute"]
     missing = set(values) - set(_inputs(form))
     assert not missing, f"no inputs {missing} in {sorted(_inputs(form))}"
-    body = _ok(teams.post(teams.card_action(person, action["verb"], {**action["data"], **values})))
+    body = teams.ok(teams.card_action(person, action["verb"], {**action["data"], **values}))
     assert body["type"] == "application/vnd.microsoft.card.adaptive", body
     card: dict[str, Any] = body["value"]
     return card
@@ -77,7 +71,7 @@ def test_group_goal_and_schedule_forms_and_the_overview(teams: TeamsHarness, db_
     sent: list[dict[str, Any]] = []
 
     # a manager adds a group through the group form in their personal chat
-    _ok(teams.post(teams.personal_message(MANAGER, "group")))
+    teams.ok(teams.personal_message(MANAGER, "group"))
     form = _last_card(teams, MANAGER)
     sent.append(form)
     assert a.FORM_GROUP in str(form)
@@ -99,7 +93,7 @@ def test_group_goal_and_schedule_forms_and_the_overview(teams: TeamsHarness, db_
     assert set(group.members) == set(MEMBERS)
 
     # a member writes a learning goal through the goals form
-    _ok(teams.post(teams.personal_message("aad-2", "goals")))
+    teams.ok(teams.personal_message("aad-2", "goals"))
     form = _last_card(teams, "aad-2")
     sent.append(form)
     criteria = _inputs(form).get(a.INPUT_CRITERIA, {})
@@ -120,7 +114,7 @@ def test_group_goal_and_schedule_forms_and_the_overview(teams: TeamsHarness, db_
     assert [g.text for g in goals] == ["I ask one open question before I give advice"]
 
     # the manager plans the next meeting through the schedule form
-    _ok(teams.post(teams.personal_message(MANAGER, "schedule")))
+    teams.ok(teams.personal_message(MANAGER, "schedule"))
     form = _last_card(teams, MANAGER)
     sent.append(form)
     day = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
@@ -135,7 +129,7 @@ def test_group_goal_and_schedule_forms_and_the_overview(teams: TeamsHarness, db_
     assert meeting.scheduled_at is not None and meeting.scheduled_at.isoformat()[:10] == day
 
     # `tasks` in personal chat shows the person's own page: group, goal, next meeting
-    _ok(teams.post(teams.personal_message("aad-2", "tasks")))
+    teams.ok(teams.personal_message("aad-2", "tasks"))
     overview = _last_card(teams, "aad-2")
     sent.append(overview)
     assert "Ward 7" in str(overview)
@@ -154,7 +148,7 @@ def test_report_in_the_channel_answers_the_manager_privately(
         teams.app.ctx, actor=admin, name="Ward 7", channel=CHANNEL, members=MEMBERS, locale="en"
     )
     before = len(teams.connector.calls)
-    _ok(teams.post(teams.channel_message(MANAGER, "<at>Intervision</at> report")))
+    teams.ok(teams.channel_message(MANAGER, "<at>Intervision</at> report"))
     new = teams.connector.calls[before:]
     assert new, "no answer"
     assert all(not c.path.startswith(f"/v3/conversations/{CHANNEL}") for c in new)
@@ -166,6 +160,6 @@ def test_report_in_the_channel_answers_the_manager_privately(
 
 
 def test_help_in_personal_chat_shows_bold_commands(teams: TeamsHarness, db_url: str) -> None:
-    _ok(teams.post(teams.personal_message("aad-2", "help")))
+    teams.ok(teams.personal_message("aad-2", "help"))
     text = str(_last_card(teams, "aad-2"))
     assert "**help**" in text and "** help**" not in text

@@ -32,31 +32,18 @@ def _group(teams: TeamsHarness) -> None:
     )
 
 
-def _ok(result: tuple[int, Any]) -> Any:
-    status, body = result
-    assert status == 200, body
-    return body
-
-
-def _meeting(teams: TeamsHarness) -> Any:
-    with teams.app.ctx.uow() as uow:
-        [group] = uow.groups.list()
-        [meeting] = uow.meetings.for_group(group.id or 0)
-        return meeting
-
-
 def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -> None:
     teams.connector.members = _members(teams)
     _group(teams)
     responses: list[dict[str, Any]] = []
 
     # `@Intervision start` in the channel: the meeting's one card is posted there
-    _ok(teams.post(teams.channel_message(CHAIR, "<at>Intervision</at> start")))
+    teams.ok(teams.channel_message(CHAIR, "<at>Intervision</at> start"))
     teams.deliver()
     root = _card_id(teams)
 
     # the case owner submits a case through the form in their personal chat
-    _ok(teams.post(teams.personal_message(OWNER, "case")))
+    teams.ok(teams.personal_message(OWNER, "case"))
     form_call = teams.connector.sent("POST")[-1]
     assert form_call.path == f"/v3/conversations/a:personal-{OWNER}/activities"
     form = form_call.body["attachments"][0]["content"]
@@ -69,7 +56,7 @@ def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -
         "description": "<at>everyone</at> [link](http://x)",
         "consent": "yes",
     }
-    responses.append(_ok(teams.post(teams.card_action(OWNER, a.FORM_CASE, data))))
+    responses.append(teams.ok(teams.card_action(OWNER, a.FORM_CASE, data)))
     teams.deliver()
 
     # the chair chooses it on the card, then paces the phases
@@ -77,12 +64,8 @@ def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -
         [group] = uow.groups.list()
         [case] = uow.cases.for_group(group.id or 0)
     responses.append(
-        _ok(
-            teams.post(
-                teams.card_action(
-                    CHAIR, a.MEETING_CHOOSE_CASE, {"value": str(case.id)}, reply_to=root
-                )
-            )
+        teams.ok(
+            teams.card_action(CHAIR, a.MEETING_CHOOSE_CASE, {"value": str(case.id)}, reply_to=root)
         )
     )
     teams.deliver()
@@ -90,20 +73,16 @@ def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -
     contributed: list[str] = []
     edited = False
     for _ in range(20):
-        meeting = _meeting(teams)
+        meeting = teams.meeting()
         if meeting.state.value == "evaluated":
             break
-        body = _ok(
-            teams.post(
-                teams.card_action(
-                    CHAIR, a.MEETING_ADVANCE, {"value": meeting.position}, reply_to=root
-                )
-            )
+        body = teams.ok(
+            teams.card_action(CHAIR, a.MEETING_ADVANCE, {"value": meeting.position}, reply_to=root)
         )
         responses.append(body)
         assert body["type"] == "application/vnd.microsoft.card.adaptive"
         teams.deliver()
-        meeting = _meeting(teams)
+        meeting = teams.meeting()
         if meeting.current_round is None:
             continue
         for person in meeting.current_round.order or [
@@ -124,16 +103,12 @@ def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -
     else:
         raise AssertionError("the meeting did not end")
 
-    meeting = _meeting(teams)
+    meeting = teams.meeting()
 
     # the chair publishes the report
     responses.append(
-        _ok(
-            teams.post(
-                teams.card_action(
-                    CHAIR, a.MEETING_REPORT, {"value": meeting.position}, reply_to=root
-                )
-            )
+        teams.ok(
+            teams.card_action(CHAIR, a.MEETING_REPORT, {"value": meeting.position}, reply_to=root)
         )
     )
     teams.deliver()
@@ -173,7 +148,7 @@ def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -
 
 def _card_id(teams: TeamsHarness) -> str:
     with teams.app.ctx.uow() as uow:
-        post = uow.posts.get(_meeting(teams).id)
+        post = uow.posts.get(teams.meeting().id)
     assert post is not None and post.channel == CHANNEL
     return post.ref
 
@@ -181,12 +156,12 @@ def _card_id(teams: TeamsHarness) -> str:
 def _edit_and_refuse(teams: TeamsHarness, root: str, message_id: str) -> bool:
     """While the round is open: a Teams edit changes the contribution; a stranger's reply
     is refused privately, in a 1:1 chat, never in the channel."""
-    author = next(c.author for c in _meeting(teams).contributions if c.source_ref == message_id)
-    _ok(teams.post(teams.edit(author, message_id, "<at>Intervision</at> Edited words", root=root)))
-    [edited] = [c for c in _meeting(teams).contributions if c.source_ref == message_id]
+    author = next(c.author for c in teams.meeting().contributions if c.source_ref == message_id)
+    teams.ok(teams.edit(author, message_id, "<at>Intervision</at> Edited words", root=root))
+    [edited] = [c for c in teams.meeting().contributions if c.source_ref == message_id]
     assert edited.text == "Edited words"
     before = len(teams.connector.calls)
-    _ok(teams.post(teams.channel_message("aad-stranger", "<at>Intervision</at> me too", root=root)))
+    teams.ok(teams.channel_message("aad-stranger", "<at>Intervision</at> me too", root=root))
     new = teams.connector.calls[before:]
     assert [c.path for c in new][:1] == ["/v3/conversations"]
     assert new[0].body["members"] == [{"id": "29:aad-stranger-teams-id"}]

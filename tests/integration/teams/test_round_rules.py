@@ -15,19 +15,6 @@ MEMBERS = [f"aad-{n}" for n in range(1, 6)]
 FACILITATOR, OWNER = "aad-facil", "aad-2"
 
 
-def _ok(result: tuple[int, Any]) -> Any:
-    status, body = result
-    assert status == 200, body
-    return body
-
-
-def _meeting(teams: TeamsHarness) -> Any:
-    with teams.app.ctx.uow() as uow:
-        [group] = uow.groups.list()
-        [meeting] = uow.meetings.for_group(group.id or 0)
-        return meeting
-
-
 def _private_texts(teams: TeamsHarness, since: int) -> str:
     """Everything sent to 1:1 chats since call number ``since``."""
     return " ".join(
@@ -38,10 +25,8 @@ def _private_texts(teams: TeamsHarness, since: int) -> str:
 
 
 def _click(teams: TeamsHarness, person: str, verb: str, root: str) -> Any:
-    return _ok(
-        teams.post(
-            teams.card_action(person, verb, {"value": _meeting(teams).position}, reply_to=root)
-        )
+    return teams.ok(
+        teams.card_action(person, verb, {"value": teams.meeting().position}, reply_to=root)
     )
 
 
@@ -70,9 +55,9 @@ def test_pass_extend_pause_nudge_and_turned_away(teams: TeamsHarness, db_url: st
         title="Conflict",
         help_question="How do I respond?",
     )
-    _ok(teams.post(teams.channel_message(OWNER, "<at>Intervision</at> start")))
+    teams.ok(teams.channel_message(OWNER, "<at>Intervision</at> start"))
     teams.deliver()
-    meeting_id = _meeting(teams).id
+    meeting_id = teams.meeting().id
     with ctx.uow() as uow:
         post = uow.posts.get(meeting_id)
     assert post is not None
@@ -86,57 +71,49 @@ def test_pass_extend_pause_nudge_and_turned_away(teams: TeamsHarness, db_url: st
     _click(teams, FACILITATOR, a.MEETING_ADVANCE, root)  # the case owner introduces
     _click(teams, FACILITATOR, a.MEETING_ADVANCE, root)  # exploration: open questions each
     teams.deliver()
-    exploring = _meeting(teams)
+    exploring = teams.meeting()
     assert exploring.phase.is_question_round
     first, second, *_ = exploring.current_round.order
 
     # advice in a question round: accepted, with a private, friendly nudge
     before = len(teams.connector.calls)
-    _ok(
-        teams.post(
-            teams.channel_message(first, "<at>Intervision</at> You should just say no.", root=root)
-        )
+    teams.ok(
+        teams.channel_message(first, "<at>Intervision</at> You should just say no.", root=root)
     )
     teams.deliver()
     assert "for questions only" in _private_texts(teams, before)
-    assert first in _meeting(teams).current_round.contributed
+    assert first in teams.meeting().current_round.contributed
 
     # pass, extend, pause: applied once each; while paused a reply is refused privately
     _click(teams, second, a.MEETING_PASS, root)
-    assert _meeting(teams).current_round.passed == [second]
-    deadline = _meeting(teams).current_round.deadline
+    assert teams.meeting().current_round.passed == [second]
+    deadline = teams.meeting().current_round.deadline
     _click(teams, FACILITATOR, a.MEETING_EXTEND, root)
-    assert (_meeting(teams).current_round.deadline - deadline).total_seconds() == 300
+    assert (teams.meeting().current_round.deadline - deadline).total_seconds() == 300
     _click(teams, FACILITATOR, a.MEETING_PAUSE, root)
-    assert _meeting(teams).paused_at is not None
+    assert teams.meeting().paused_at is not None
     before = len(teams.connector.calls)
-    _ok(
-        teams.post(
-            teams.channel_message(
-                exploring.current_round.order[2],
-                "<at>Intervision</at> What happened first?",
-                root=root,
-            )
+    teams.ok(
+        teams.channel_message(
+            exploring.current_round.order[2],
+            "<at>Intervision</at> What happened first?",
+            root=root,
         )
     )
     teams.deliver()
     assert "paused" in _private_texts(teams, before)
     _click(teams, FACILITATOR, a.MEETING_PAUSE, root)
-    assert _meeting(teams).paused_at is None
+    assert teams.meeting().paused_at is None
 
     # the gossip: the case owner sits with their back turned; a reply is not counted
     _click(teams, FACILITATOR, a.MEETING_ADVANCE, root)
     teams.deliver()
-    assert _meeting(teams).phase.id == "gossip"
+    assert teams.meeting().phase.id == "gossip"
     before = len(teams.connector.calls)
-    _ok(
-        teams.post(
-            teams.channel_message(OWNER, "<at>Intervision</at> That is not fair!", root=root)
-        )
-    )
+    teams.ok(teams.channel_message(OWNER, "<at>Intervision</at> That is not fair!", root=root))
     teams.deliver()
     assert "back turned" in _private_texts(teams, before)
-    gossip = _meeting(teams)
+    gossip = teams.meeting()
     assert [c for c in gossip.contributions if c.phase_index == gossip.phase_index] == []
     assert not [
         c
