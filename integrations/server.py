@@ -12,24 +12,19 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from core.domain.common import Clock, SystemClock
+from core.bootstrap import bootstrap
+from core.domain.common import Clock, Platform, SystemClock
+from core.jobs.delivery import Deliverer
 from core.jobs.outbox_worker import OutboxWorker
 from core.methods import MethodLibrary, load_library
 from core.services.context import Context
-from core.services.ports import Notification
+from core.services.ports import Messenger
 from core.storage.engine import database_url, make_engine
 from core.storage.migrate import upgrade
-from core.storage.uow import make_uow_factory
 from integrations.settings import Settings
 from integrations.wsgi import Router
 
 log = logging.getLogger("intervision")
-
-
-class NoMessenger(Exception):
-    """A notification for a platform that is switched off: kept and retried later."""
-
-    retry_after = 300.0
 
 
 @dataclass
@@ -38,17 +33,11 @@ class App:
     engine: Engine
     ctx: Context
     router: Router
+    messengers: dict[Platform, Messenger] = field(default_factory=dict)
+    """Each switched-on platform's messenger; ``mount`` of each adapter adds its own."""
+    deliver: Deliverer = field(init=False)
+    """The one delivery path (``core.jobs.delivery``): the outbox worker's handler."""
     worker: OutboxWorker = field(init=False)
-    messengers: dict[str, Any] = field(default_factory=dict)
-    """Platform name -> an object with ``deliver(notification)`` (Slack, Teams, sandbox)."""
-
-    def deliver(self, notification: Notification) -> None:
-        with self.ctx.uow() as uow:
-            platform = uow.workspaces.get(notification.workspace_id).platform
-        messenger = self.messengers.get(platform.value)
-        if messenger is None:
-            raise NoMessenger(f"{platform.value} is switched off")
-        messenger.deliver(notification)
 
 
 def build_app(
@@ -61,8 +50,9 @@ def build_app(
     library = methods or load_library(settings.INTERVISION_METHODS_DIR)
     clock = clock or SystemClock()
     wake = _Wake()
-    ctx = Context(uow=make_uow_factory(engine), methods=library, clock=clock, after_commit=wake)
+    ctx = bootstrap(engine, methods=library, clock=clock, wake=wake)
     app = App(settings=settings, engine=engine, ctx=ctx, router=Router())
+    app.deliver = Deliverer(ctx, app.messengers)
     app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock)
     _mount_platforms(app)
     return app
@@ -80,7 +70,7 @@ class _Wake:
 
 def _mount_platforms(app: App) -> None:
     """Each adapter package has ``mount(app)``: it adds its routes to ``app.router`` and its
-    messenger to ``app.messengers``."""
+    ``Messenger`` to ``app.messengers``."""
     settings = app.settings
     if settings.slack_configured:
         from integrations import slack

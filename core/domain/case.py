@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel
-
 from core.domain.common import MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, PersonRef, clean_text
 from core.domain.errors import NotAllowed, NotPossibleNow
+from core.domain.events import Aggregate, CaseSubmitted
 
 
 class CaseStatus(StrEnum):
@@ -18,7 +17,7 @@ class CaseStatus(StrEnum):
     PARKED = "parked"
 
 
-class Case(BaseModel):
+class Case(Aggregate):
     id: int | None = None
     group_id: int
     meeting_id: int | None = None
@@ -43,7 +42,7 @@ class Case(BaseModel):
         now: datetime,
         meeting_id: int | None = None,
     ) -> Case:
-        return cls(
+        case = cls(
             group_id=group_id,
             meeting_id=meeting_id,
             owner=owner,
@@ -55,6 +54,8 @@ class Case(BaseModel):
             consent_to_report=consent_to_report,
             submitted_at=now,
         )
+        case._record(CaseSubmitted(group_id=group_id))
+        return case
 
     def choose(self, meeting_id: int) -> None:
         if self.status not in (CaseStatus.SUBMITTED, CaseStatus.PARKED):

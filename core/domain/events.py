@@ -1,13 +1,169 @@
-"""Past-tense facts the domain records as it changes; services turn them into notifications."""
+"""Past-tense facts the aggregates record as they change.
+
+The unit of work collects them from every aggregate it saved and, in the same
+transaction, hands them to the one place that turns them into notifications
+(``core.services.notify``): no service has to remember to notify anyone.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, PrivateAttr
+
+from core.domain.common import PersonRef
 
 
-class Event(BaseModel):
-    name: str
-    meeting_id: int | None = None
-    data: dict[str, Any] = Field(default_factory=dict)
+@dataclass(frozen=True)
+class DomainEvent:
+    """Base of every event; the aggregate that recorded it is known to the collector."""
+
+
+class Aggregate(BaseModel):
+    """A model whose changes are recorded as events until the unit of work collects them."""
+
+    _events: list[DomainEvent] = PrivateAttr(default_factory=list)
+
+    @property
+    def events(self) -> tuple[DomainEvent, ...]:
+        """What happened since the last collection, oldest first."""
+        return tuple(self._events)
+
+    def collect_events(self) -> list[DomainEvent]:
+        """Hand over (and forget) what was recorded: the unit of work calls this on commit."""
+        collected, self._events = self._events, []
+        return collected
+
+    def _record(self, event: DomainEvent) -> None:
+        self._events.append(event)
+
+
+# ------------------------------------------------------------------ a meeting's life
+
+
+@dataclass(frozen=True)
+class MeetingScheduled(DomainEvent):
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MeetingRescheduled(DomainEvent):
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MeetingStarted(DomainEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingCancelled(DomainEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class CaseChosen(DomainEvent):
+    case_id: int
+
+
+@dataclass(frozen=True)
+class PhaseOpened(DomainEvent):
+    phase_index: int
+
+
+@dataclass(frozen=True)
+class PhaseSkipped(DomainEvent):
+    phase_index: int
+
+
+@dataclass(frozen=True)
+class PhaseExtended(DomainEvent):
+    phase_index: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class MeetingPaused(DomainEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingResumed(DomainEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingEvaluated(DomainEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingReported(DomainEvent):
+    pass
+
+
+# ------------------------------------------------------------------ rounds
+
+
+@dataclass(frozen=True)
+class ContributionAdded(DomainEvent):
+    phase_index: int
+    contribution_id: str
+    hidden: bool
+    """Written first in a write-first round: nobody else sees it until the reveal."""
+    from_thread: bool
+    """It came from a message the person posted on the platform (it is there already)."""
+
+
+@dataclass(frozen=True)
+class ContributionEdited(DomainEvent):
+    phase_index: int
+    contribution_id: str
+
+
+@dataclass(frozen=True)
+class TurnPassed(DomainEvent):
+    phase_index: int
+    person: PersonRef
+
+
+@dataclass(frozen=True)
+class TurnGiven(DomainEvent):
+    """The turn moved to ``person`` in a round where everyone speaks in turn."""
+
+    phase_index: int
+    person: PersonRef
+
+
+@dataclass(frozen=True)
+class EveryoneDone(DomainEvent):
+    phase_index: int
+
+
+@dataclass(frozen=True)
+class RoundRevealed(DomainEvent):
+    phase_index: int
+
+
+@dataclass(frozen=True)
+class RoundClosed(DomainEvent):
+    phase_index: int
+    status: str
+    missed: tuple[PersonRef, ...]
+
+
+@dataclass(frozen=True)
+class AdviceInQuestionRound(DomainEvent):
+    """A contribution to a question round reads as advice: its author gets a nudge."""
+
+    phase_index: int
+    person: PersonRef
+
+
+# ------------------------------------------------------------------ cases
+
+
+@dataclass(frozen=True)
+class CaseSubmitted(DomainEvent):
+    group_id: int

@@ -8,23 +8,49 @@ Every method raises a domain error and changes nothing when the rules forbid the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import Field
 
 from core.domain.common import MAX_LONG_TEXT, PersonRef, clean_text
 from core.domain.contribution import Contribution, parse_score
 from core.domain.errors import InvalidInput, NotAllowed, NotFound, NotPossibleNow
-from core.domain.events import Event
+from core.domain.events import (
+    AdviceInQuestionRound,
+    Aggregate,
+    CaseChosen,
+    ContributionAdded,
+    ContributionEdited,
+    EveryoneDone,
+    MeetingCancelled,
+    MeetingEvaluated,
+    MeetingPaused,
+    MeetingReported,
+    MeetingRescheduled,
+    MeetingResumed,
+    MeetingScheduled,
+    MeetingStarted,
+    PhaseExtended,
+    PhaseOpened,
+    PhaseSkipped,
+    RoundClosed,
+    RoundRevealed,
+    TurnGiven,
+    TurnPassed,
+)
 from core.domain.method import (
+    QUESTION_KINDS,
     CaseOwnerRole,
     ContributionKind,
     Method,
     Phase,
     Speakers,
 )
+from core.domain.nudge import looks_like_advice
 from core.domain.round import Round
 
 MAX_EXTENSION_MINUTES = 60
@@ -43,8 +69,28 @@ class MeetingState(StrEnum):
 
 RUNNING = (MeetingState.IN_PHASE, MeetingState.CLOSING)
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-class Meeting(BaseModel):
+
+def _tracks_turn(
+    method: Callable[Concatenate[Meeting, P], R],
+) -> Callable[Concatenate[Meeting, P], R]:
+    """Records ``TurnGiven`` when the step moved the turn of an each-in-turn round."""
+
+    @wraps(method)
+    def step(self: Meeting, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        before = self.turn
+        result = method(self, *args, **kwargs)
+        after = self.turn
+        if after is not None and after != before:
+            self._record(TurnGiven(phase_index=after[0], person=after[1]))
+        return result
+
+    return step
+
+
+class Meeting(Aggregate):
     id: int | None = None
     group_id: int
     sequence: int = Field(ge=0)
@@ -66,13 +112,8 @@ class Meeting(BaseModel):
     skipped_steps: list[str] = Field(default_factory=list)
     paused_at: datetime | None = None
     version: int = 0
-    _events: list[Event] = PrivateAttr(default_factory=list)
 
     # ----------------------------------------------------------------- reading
-
-    @property
-    def events(self) -> list[Event]:
-        return self._events
 
     @property
     def phase(self) -> Phase | None:
@@ -85,6 +126,15 @@ class Meeting(BaseModel):
         if self.phase is None:
             return None
         return self.rounds[-1]
+
+    @property
+    def turn(self) -> tuple[int, PersonRef] | None:
+        """Whose turn it is (phase index, person) in a round where everyone speaks in turn."""
+        phase, current = self.phase, self.current_round
+        if phase is None or current is None or phase.speakers is not Speakers.EACH:
+            return None
+        person = current.current_turn
+        return (current.phase_index, person) if person is not None else None
 
     @property
     def position(self) -> str:
@@ -126,13 +176,13 @@ class Meeting(BaseModel):
     @classmethod
     def schedule(cls, *, group_id: int, sequence: int, method: Method, at: datetime) -> Meeting:
         meeting = cls(group_id=group_id, sequence=sequence, method_id=method.id, scheduled_at=at)
-        meeting._record("meeting.scheduled", at=at.isoformat())
+        meeting._record(MeetingScheduled(at=at))
         return meeting
 
     def reschedule(self, at: datetime) -> None:
         self._require(MeetingState.PLANNED, key="meeting.not_planned")
         self.scheduled_at = at
-        self._record("meeting.rescheduled", at=at.isoformat())
+        self._record(MeetingRescheduled(at=at))
 
     def cancel(self, now: datetime) -> None:
         self._require(
@@ -143,7 +193,7 @@ class Meeting(BaseModel):
         )
         self.state = MeetingState.CANCELLED
         self.ended_at = now
-        self._record("meeting.cancelled")
+        self._record(MeetingCancelled())
 
     # ---------------------------------------------------------------- starting
 
@@ -172,7 +222,7 @@ class Meeting(BaseModel):
             self.state = MeetingState.CASE_CHOSEN
         else:
             self.state = MeetingState.OPEN_FOR_CASES
-        self._record("meeting.started")
+        self._record(MeetingStarted())
 
     def choose_case(self, *, case_id: int, owner: PersonRef) -> None:
         """Choose the case: in advance while planned, or from those brought in."""
@@ -185,10 +235,11 @@ class Meeting(BaseModel):
         self.case_owner = owner
         if self.state is MeetingState.OPEN_FOR_CASES:
             self.state = MeetingState.CASE_CHOSEN
-        self._record("case.chosen", case_id=case_id)
+        self._record(CaseChosen(case_id=case_id))
 
     # ----------------------------------------------------------------- pacing
 
+    @_tracks_turn
     def advance(self, *, now: datetime, expected_position: str | None = None) -> None:
         """Close the current round (recording who had not contributed) and open the next."""
         if expected_position is not None and expected_position != self.position:
@@ -207,6 +258,7 @@ class Meeting(BaseModel):
         else:
             self._finish(now)
 
+    @_tracks_turn
     def close(self, *, now: datetime) -> None:
         """End now: the open round closes; each phase not held is recorded as skipped."""
         self._require(*RUNNING, key="meeting.not_running")
@@ -219,7 +271,7 @@ class Meeting(BaseModel):
                     phase_index=index, phase_id=phase.id, order=self._order_for(index), now=now
                 )
             )
-            self._record("phase.skipped", phase_index=index)
+            self._record(PhaseSkipped(phase_index=index))
         self.phase_index = len(self.phases) - 1
         self._finish(now)
 
@@ -230,14 +282,14 @@ class Meeting(BaseModel):
         current = self.current_round
         assert current is not None
         current.extend(minutes)
-        self._record("phase.extended", phase_index=self.phase_index, minutes=minutes)
+        self._record(PhaseExtended(phase_index=current.phase_index, minutes=minutes))
 
     def pause(self, *, now: datetime) -> None:
         self._require(*RUNNING, key="meeting.not_running")
         if self.paused_at is not None:
             raise NotPossibleNow("meeting.paused")
         self.paused_at = now
-        self._record("meeting.paused")
+        self._record(MeetingPaused())
 
     def resume(self, *, now: datetime) -> None:
         if self.paused_at is None:
@@ -246,15 +298,16 @@ class Meeting(BaseModel):
         if current is not None:
             current.deadline += now - self.paused_at
         self.paused_at = None
-        self._record("meeting.resumed")
+        self._record(MeetingResumed())
 
     def mark_reported(self) -> None:
         self._require(MeetingState.EVALUATED, key="meeting.not_evaluated")
         self.state = MeetingState.REPORTED
-        self._record("meeting.reported")
+        self._record(MeetingReported())
 
     # ----------------------------------------------------------- contributing
 
+    @_tracks_turn
     def contribute(
         self,
         *,
@@ -286,13 +339,17 @@ class Meeting(BaseModel):
         if person in current.order:
             current.record_contribution(person)
         self._record(
-            "contribution.added",
-            phase_index=current.phase_index,
-            contribution_id=contribution.id,
-            hidden=not contribution.revealed,
+            ContributionAdded(
+                phase_index=current.phase_index,
+                contribution_id=contribution.id,
+                hidden=not contribution.revealed,
+                from_thread=source_ref is not None,
+            )
         )
+        if reads_as_advice(phase, contribution):
+            self._record(AdviceInQuestionRound(phase_index=current.phase_index, person=person))
         if current.everyone_done:
-            self._record("round.everyone_done", phase_index=current.phase_index)
+            self._record(EveryoneDone(phase_index=current.phase_index))
         return contribution
 
     def edit_contribution(
@@ -308,18 +365,19 @@ class Meeting(BaseModel):
             raise NotPossibleNow("contribution.phase_closed")
         contribution.revise(editor=person, text=text, now=now)
         self._record(
-            "contribution.edited",
-            phase_index=contribution.phase_index,
-            contribution_id=contribution.id,
+            ContributionEdited(
+                phase_index=contribution.phase_index, contribution_id=contribution.id
+            )
         )
         return contribution
 
+    @_tracks_turn
     def pass_turn(self, *, person: PersonRef) -> None:
         _, current = self._open_round_or_refuse()
         current.record_pass(person)
-        self._record("turn.passed", phase_index=current.phase_index)
+        self._record(TurnPassed(phase_index=current.phase_index, person=person))
         if current.everyone_done:
-            self._record("round.everyone_done", phase_index=current.phase_index)
+            self._record(EveryoneDone(phase_index=current.phase_index))
 
     def contribution(self, contribution_id: str) -> Contribution:
         for contribution in self.contributions:
@@ -409,7 +467,7 @@ class Meeting(BaseModel):
                 deadline=now + timedelta(minutes=phase.minutes),
             )
         )
-        self._record("phase.opened", phase_index=index)
+        self._record(PhaseOpened(phase_index=index))
 
     def _close_current_round(self, now: datetime) -> None:
         current = self.current_round
@@ -421,22 +479,29 @@ class Meeting(BaseModel):
         for contribution in hidden:
             contribution.revealed = True
         if hidden:
-            self._record("round.revealed", phase_index=current.phase_index)
+            self._record(RoundRevealed(phase_index=current.phase_index))
         self._record(
-            "round.closed",
-            phase_index=current.phase_index,
-            status=current.status.value,
-            missed=list(current.missed),
+            RoundClosed(
+                phase_index=current.phase_index,
+                status=current.status.value,
+                missed=tuple(current.missed),
+            )
         )
 
     def _finish(self, now: datetime) -> None:
         self.state = MeetingState.EVALUATED
         self.ended_at = now
-        self._record("meeting.evaluated")
+        self._record(MeetingEvaluated())
 
     def _require(self, *states: MeetingState, key: str) -> None:
         if self.state not in states:
             raise NotPossibleNow(key, state=self.state.value)
 
-    def _record(self, name: str, **data: Any) -> None:
-        self._events.append(Event(name=name, meeting_id=self.id, data=data))
+
+def reads_as_advice(phase: Phase, contribution: Contribution) -> bool:
+    """A question in a questions-only round that reads as advice (see ``nudge``)."""
+    return (
+        phase.is_question_round
+        and contribution.kind in QUESTION_KINDS
+        and looks_like_advice(contribution.text)
+    )

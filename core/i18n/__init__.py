@@ -9,6 +9,7 @@ silently; at run time an unknown key shows itself rather than crashing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,12 @@ def t(key: str, locale: Locale, /, **params: Any) -> str:
 
 
 def error_text(error: DomainError, locale: Locale) -> str:
-    params = {k: _localise_param(k, v, locale) for k, v in error.params.items()}
-    return t(error.key, locale, **params)
+    return said(error.key, locale, error.params)
+
+
+def said(key: str, locale: Locale, params: Mapping[str, Any]) -> str:
+    """Like ``t``, with the parameters that name things (``field``, ``state``) in words."""
+    return t(key, locale, **{k: _localise_param(k, v, locale) for k, v in params.items()})
 
 
 def _localise_param(name: str, value: Any, locale: Locale) -> Any:

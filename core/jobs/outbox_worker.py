@@ -6,6 +6,9 @@ them (``core.storage``); this module is the other side. Rows are claimed with a 
 claimed again. On PostgreSQL claims use ``SELECT ... FOR UPDATE SKIP LOCKED`` so any
 number of workers can run; on SQLite one process runs one worker.
 
+The handler (``core.jobs.delivery.Deliverer``) marks a row delivered itself, in the
+transaction that stores what the delivery produced (a posted message's ref): a crash
+can then never leave a posted message unrecorded and its row delivered, or the reverse.
 Delivery is at least once: a handler should tolerate the rare repeat (after a lease
 expired during a slow delivery).
 """
@@ -38,14 +41,16 @@ DEFAULT_LEASE = timedelta(minutes=2)
 DEFAULT_BATCH = 20
 MAX_ERROR_LENGTH = 2000
 
-Handler = Callable[[Notification], None]
-
 
 class Claimed(NamedTuple):
     id: int
     notification: Notification
     attempts: int
     """Failed attempts so far (0 for a first delivery)."""
+
+
+Handler = Callable[[Claimed], None]
+"""Delivers one claimed row and marks it delivered (``mark_delivered``); raises to fail it."""
 
 
 class Parked(NamedTuple):
@@ -154,12 +159,13 @@ def run_once(
     limit: int = DEFAULT_BATCH,
     lease: timedelta = DEFAULT_LEASE,
 ) -> RunSummary:
-    """Deliver what is due now: each claimed row goes to ``handler``; an exception marks it
-    failed (an exception's ``retry_after`` attribute, in seconds, is honoured)."""
+    """Deliver what is due now: each claimed row goes to ``handler``, which marks it
+    delivered; an exception marks it failed (an exception's ``retry_after`` attribute, in
+    seconds, is honoured)."""
     delivered = failed = 0
     for item in claim_due(engine, now=now, limit=limit, lease=lease):
         try:
-            handler(item.notification)
+            handler(item)
         except Exception as exc:
             failed += 1
             status = mark_failed(
@@ -175,8 +181,20 @@ def run_once(
             )
         else:
             delivered += 1
-            mark_delivered(engine, item.id, now)
     return RunSummary(delivered=delivered, failed=failed)
+
+
+def due_count(engine: Engine, *, now: datetime, workspace_id: int | None = None) -> int:
+    """Rows waiting to be delivered now (of one workspace, if given)."""
+    query = (
+        select(func.count())
+        .select_from(outbox)
+        .where(outbox.c.status == PENDING, outbox.c.available_at <= now)
+    )
+    if workspace_id is not None:
+        query = query.where(outbox.c.workspace_id == workspace_id)
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
 
 
 def pending_count(engine: Engine) -> int:

@@ -28,5 +28,5 @@ class Context:
     uow: Callable[[], UnitOfWork]
     methods: MethodLibrary
     clock: Clock = field(default_factory=SystemClock)
-    after_commit: Callable[[], None] = lambda: None
-    """Called after a commit that wrote notifications: wakes the outbox worker."""
+    workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(platform, the platform's workspace id) -> our workspace id, learnt on first contact."""

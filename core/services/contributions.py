@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from core.domain.contribution import Contribution
 from core.domain.errors import NotFound
 from core.domain.group import Mode
-from core.domain.method import QUESTION_KINDS, ContributionKind
-from core.domain.nudge import looks_like_advice
-from core.services import notify
+from core.domain.meeting import reads_as_advice
+from core.domain.method import ContributionKind
 from core.services.context import Actor, Context
-from core.services.meetings import load_meeting, save_meeting, turn_of
+from core.services.meetings import load_meeting, save_meeting
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,6 @@ def contribute(
             if existing is not None:
                 return Contributed(contribution=existing, duplicate=True)
         phase = meeting.phase
-        turn_before = turn_of(meeting)
         contribution = meeting.contribute(
             person=actor.person,
             text=text,
@@ -51,18 +49,11 @@ def contribute(
             facilitator=group.facilitator,
             source_ref=source_ref,
         )
-        nudged = (
-            phase is not None
-            and phase.is_question_round
-            and contribution.kind in QUESTION_KINDS
-            and looks_like_advice(contribution.text)
-        )
-        if nudged:
-            notify.direct(uow, group=group, person=actor.person, view="nudge_advice", now=now)
+        nudged = phase is not None and reads_as_advice(phase, contribution)
         current = meeting.current_round
         if group.mode is Mode.ASYNC and current is not None and current.everyone_done:
             meeting.advance(now=now)
-        save_meeting(ctx, uow, group, meeting, turn_before)
+        save_meeting(uow, meeting)
         return Contributed(
             contribution=contribution, nudged=nudged, hidden=not contribution.revealed
         )
@@ -80,7 +71,7 @@ def edit_contribution(
     """Change one's own words while the phase is open (a Slack ``message_changed``,
     a Teams edit, or the edit button)."""
     with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
+        _, meeting = load_meeting(uow, actor, meeting_id)
         if contribution_id is None:
             found = meeting.contribution_by_source(source_ref or "")
             if found is None:
@@ -89,7 +80,7 @@ def edit_contribution(
         contribution = meeting.edit_contribution(
             contribution_id=contribution_id, person=actor.person, text=text, now=ctx.clock.now()
         )
-        save_meeting(ctx, uow, group, meeting)
+        save_meeting(uow, meeting)
         return contribution
 
 
@@ -97,9 +88,8 @@ def pass_turn(ctx: Context, *, actor: Actor, meeting_id: int) -> None:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         group, meeting = load_meeting(uow, actor, meeting_id)
-        turn_before = turn_of(meeting)
         meeting.pass_turn(person=actor.person)
         current = meeting.current_round
         if group.mode is Mode.ASYNC and current is not None and current.everyone_done:
             meeting.advance(now=now)
-        save_meeting(ctx, uow, group, meeting, turn_before)
+        save_meeting(uow, meeting)

@@ -1,13 +1,12 @@
-"""Bookkeeping adapters need around delivery: redelivered events, where a meeting's
-message lives, how to reach a person privately."""
+"""Bookkeeping adapters need around delivery: redelivered events, and how to reach a
+person (or a channel) privately on their platform."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.domain.common import ChannelRef, PersonRef
+from core.domain.common import PersonRef
 from core.services.context import Context
-from core.services.ports import MeetingPost
 
 
 def first_delivery(ctx: Context, *, platform: str, key: str) -> bool:
@@ -16,26 +15,6 @@ def first_delivery(ctx: Context, *, platform: str, key: str) -> bool:
         fresh = uow.inbound.first_time(platform, key, now=ctx.clock.now())
         uow.commit()
         return fresh
-
-
-def remember_post(ctx: Context, *, meeting_id: int, channel: ChannelRef, ref: str) -> None:
-    with ctx.uow() as uow:
-        uow.posts.put(
-            MeetingPost(meeting_id=meeting_id, channel=channel, ref=ref), now=ctx.clock.now()
-        )
-        uow.commit()
-
-
-def post_of(ctx: Context, *, meeting_id: int) -> MeetingPost | None:
-    with ctx.uow() as uow:
-        return uow.posts.get(meeting_id)
-
-
-def meeting_of_thread(ctx: Context, *, channel: ChannelRef, ref: str) -> int | None:
-    """The meeting whose message is the root of this thread, if any."""
-    with ctx.uow() as uow:
-        post = uow.posts.find(channel, ref)
-        return post.meeting_id if post else None
 
 
 def remember_conversation(
@@ -49,3 +28,9 @@ def remember_conversation(
 def conversation_of(ctx: Context, *, workspace_id: int, person: PersonRef) -> dict[str, Any] | None:
     with ctx.uow() as uow:
         return uow.conversations.get(workspace_id, person)
+
+
+def people_named(ctx: Context, *, workspace_id: int) -> dict[PersonRef, str]:
+    """Everyone whose display name the platform told us (for people pickers)."""
+    with ctx.uow() as uow:
+        return uow.conversations.named(workspace_id)

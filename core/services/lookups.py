@@ -27,3 +27,20 @@ def last_finished_meeting(ctx: Context, *, actor: Actor, group_id: int) -> int |
             if m.state in (MeetingState.EVALUATED, MeetingState.REPORTED)
         ]
         return finished[-1].id if finished else None
+
+
+def require_member_of(ctx: Context, *, actor: Actor, group_id: int) -> None:
+    """Raises ``NotAllowed`` unless the actor is a member of the group (who brings cases and
+    keeps learning goals there)."""
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+    rules.require_same_workspace(actor, group)
+    rules.require_member(actor, group)
+
+
+def require_may_lead(ctx: Context, *, actor: Actor, group_id: int) -> None:
+    """Raises ``NotAllowed`` unless the actor may plan and pace the group's meetings."""
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+    rules.require_same_workspace(actor, group)
+    rules.require_lead(actor, group)

@@ -12,7 +12,7 @@ from core.domain.errors import NotAllowed, NotPossibleNow
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.tasks import PreparationTask, TaskKind
-from core.services import notify, rules
+from core.services import rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
 
@@ -31,15 +31,10 @@ def load_meeting(uow: UnitOfWork, actor: Actor, meeting_id: int) -> tuple[Group,
     return group, meeting
 
 
-def save_meeting(
-    ctx: Context, uow: UnitOfWork, group: Group, meeting: Meeting, turn_before: str | None = None
-) -> None:
+def save_meeting(uow: UnitOfWork, meeting: Meeting) -> None:
+    """Save and commit: the meeting's events become notifications in the same transaction."""
     uow.meetings.save(meeting)
-    notify.meeting_changed(
-        uow, group=group, meeting=meeting, now=ctx.clock.now(), turn_before=turn_before
-    )
     uow.commit()
-    ctx.after_commit()
 
 
 def schedule_meeting(
@@ -70,7 +65,7 @@ def schedule_meeting(
                         meeting_id=meeting.id, person=person, kind=kind, meeting_at=at
                     )
                 )
-        save_meeting(ctx, uow, group, meeting)
+        uow.commit()
         return meeting
 
 
@@ -131,7 +126,7 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
             method=ctx.methods.get(meeting.method_id),
             now=now,
         )
-        save_meeting(ctx, uow, group, meeting)
+        save_meeting(uow, meeting)
         return Started(meeting=meeting, already_running=False)
 
 
@@ -147,7 +142,7 @@ def choose_case(ctx: Context, *, actor: Actor, meeting_id: int, case_id: int) ->
         meeting.choose_case(case_id=case_id, owner=case.owner)
         case.choose(meeting_id)
         uow.cases.save(case)
-        save_meeting(ctx, uow, group, meeting)
+        save_meeting(uow, meeting)
         return meeting
 
 
@@ -204,15 +199,9 @@ def _lead(
     with ctx.uow() as uow:
         group, meeting = load_meeting(uow, actor, meeting_id)
         rules.require_lead(actor, group, meeting)
-        turn_before = turn_of(meeting)
         step(uow, meeting)
-        save_meeting(ctx, uow, group, meeting, turn_before)
+        save_meeting(uow, meeting)
         return meeting
-
-
-def turn_of(meeting: Meeting) -> str | None:
-    current = meeting.current_round
-    return current.current_turn if current is not None else None
 
 
 def _case_discussed(uow: UnitOfWork, meeting: Meeting) -> None:

@@ -1,93 +1,159 @@
-"""Turns what the domain recorded into outgoing notifications, written to the outbox in
-the same transaction as the change (so a crash never loses one, nor sends a phantom)."""
+"""The one place that decides what the domain's events mean for people.
+
+The unit of work calls ``publish`` on commit with the events of each aggregate it saved;
+the notifications are written to the outbox in that same transaction (so a crash never
+loses one, nor sends a phantom). The outbox worker later renders and delivers them
+(``core.jobs.delivery``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from core.domain.group import Group, Mode
+from core.domain.case import Case
+from core.domain.common import ChannelRef, Clock, PersonRef
+from core.domain.events import (
+    AdviceInQuestionRound,
+    Aggregate,
+    CaseChosen,
+    ContributionAdded,
+    DomainEvent,
+    MeetingCancelled,
+    MeetingEvaluated,
+    MeetingReported,
+    PhaseOpened,
+    RoundRevealed,
+    TurnGiven,
+)
+from core.domain.group import Mode
 from core.domain.meeting import Meeting
-from core.domain.method import Speakers
-from core.services.ports import Notification, UnitOfWork
+from core.services.ports import Notification, Publisher, UnitOfWork
 
 CARD = "meeting.card"
+"""Post the meeting's one message in the group's channel, or update it in place."""
 THREAD = "meeting.thread"
+"""A message in the thread of the meeting's message (``data.view`` names it)."""
 DIRECT = "person.direct"
+"""A private message to one person (``data.view`` names it)."""
 CHANNEL = "group.channel"
+"""A new message in the group's channel (the report)."""
 MANAGERS = "workspace.managers"
+"""Numbers, never content, for the workspace's managers' channel."""
+REPLY = "person.reply"
+"""The answer to something a person did, delivered privately (``data.reply``)."""
 
-_THREAD_EVENTS = {
-    "case.chosen": "case_chosen",
-    "phase.opened": "phase_opened",
-    "round.revealed": "revealed",
-    "meeting.evaluated": "evaluated",
-    "meeting.cancelled": "cancelled",
+_THREAD_VIEWS: dict[type[DomainEvent], str] = {
+    CaseChosen: "case_chosen",
+    PhaseOpened: "phase_opened",
+    RoundRevealed: "revealed",
+    MeetingEvaluated: "evaluated",
+    MeetingCancelled: "cancelled",
 }
 
 
-def meeting_changed(
-    uow: UnitOfWork,
-    *,
-    group: Group,
-    meeting: Meeting,
-    now: datetime,
-    turn_before: str | None = None,
+def publisher(clock: Clock) -> Publisher:
+    """The publisher the unit of work calls on commit, stamping rows with ``clock``."""
+
+    def publish(uow: UnitOfWork, aggregate: Aggregate, events: list[DomainEvent]) -> int:
+        return publish_events(uow, aggregate, events, now=clock.now())
+
+    return publish
+
+
+def publish_events(
+    uow: UnitOfWork, aggregate: Aggregate, events: list[DomainEvent], *, now: datetime
 ) -> int:
-    """Queue what a change to a meeting means for people; returns how many were queued."""
-    assert meeting.id is not None and group.id is not None
-    queued: list[Notification] = []
-
-    def add(topic: str, person: str | None = None, **data: object) -> None:
-        queued.append(
-            Notification(
-                topic=topic,
-                workspace_id=group.workspace_id,
-                group_id=group.id,
-                meeting_id=meeting.id,
-                person=person,
-                data=dict(data),
-            )
-        )
-
-    events = list(meeting.events)
-    if events:
-        add(CARD)
-    for event in events:
-        if event.name in _THREAD_EVENTS:
-            add(THREAD, view=_THREAD_EVENTS[event.name], **event.data)
-        elif event.name == "contribution.added" and not event.data.get("hidden"):
-            contribution = meeting.contribution(str(event.data["contribution_id"]))
-            if contribution.source_ref is None:
-                add(THREAD, view="contribution", contribution_id=contribution.id)
-        elif event.name == "meeting.reported":
-            add(CHANNEL, view="report")
-            add(MANAGERS, view="health")
-    turn = _turn(meeting)
-    if group.mode is Mode.LIVE and turn is not None and turn != turn_before:
-        add(DIRECT, person=turn, view="your_turn", phase_index=meeting.phase_index)
-    meeting.events.clear()
+    """Queue what ``events`` mean for people; returns how many notifications were queued."""
+    if isinstance(aggregate, Meeting):
+        queued = _for_meeting(uow, aggregate, events)
+    elif isinstance(aggregate, Case):
+        queued = _for_case(uow, aggregate, events)
+    else:
+        queued = []
     for notification in queued:
         uow.outbox.add(notification, now=now)
     return len(queued)
 
 
-def direct(
-    uow: UnitOfWork, *, group: Group, person: str, view: str, now: datetime, **data: object
-) -> None:
-    uow.outbox.add(
-        Notification(
-            topic=DIRECT,
+def _for_meeting(
+    uow: UnitOfWork, meeting: Meeting, events: list[DomainEvent]
+) -> list[Notification]:
+    assert meeting.id is not None
+    group = uow.groups.get(meeting.group_id)
+
+    def note(topic: str, data: dict[str, object], person: PersonRef | None = None) -> Notification:
+        return Notification(
+            topic=topic,
             workspace_id=group.workspace_id,
             group_id=group.id,
+            meeting_id=meeting.id,
             person=person,
-            data={"view": view, **data},
+            data=data,
+        )
+
+    queued = [note(CARD, {})]
+    for event in events:
+        view = _THREAD_VIEWS.get(type(event))
+        if view is not None:
+            queued.append(note(THREAD, {"view": view, **_phase_of(event)}))
+        elif isinstance(event, ContributionAdded):
+            if not event.hidden and not event.from_thread:
+                # Sent through a form or a button: the thread shows it for them.
+                data = {"view": "contribution", "contribution_id": event.contribution_id}
+                queued.append(note(THREAD, dict(data)))
+        elif isinstance(event, AdviceInQuestionRound):
+            queued.append(note(DIRECT, {"view": "nudge_advice"}, person=event.person))
+        elif isinstance(event, MeetingReported):
+            queued += [note(CHANNEL, {"view": "report"}), note(MANAGERS, {"view": "health"})]
+    given = [e for e in events if isinstance(e, TurnGiven)]
+    if (
+        given
+        and group.mode is Mode.LIVE
+        and meeting.turn == (given[-1].phase_index, given[-1].person)
+    ):
+        last = given[-1]
+        queued.append(
+            note(DIRECT, {"view": "your_turn", "phase_index": last.phase_index}, person=last.person)
+        )
+    return queued
+
+
+def _for_case(uow: UnitOfWork, case: Case, events: list[DomainEvent]) -> list[Notification]:
+    """A case brought in shows on the card of the group's current meeting."""
+    meeting = uow.meetings.current(case.group_id)
+    if meeting is None or meeting.id is None:
+        return []
+    group = uow.groups.get(case.group_id)
+    return [
+        Notification(
+            topic=CARD, workspace_id=group.workspace_id, group_id=group.id, meeting_id=meeting.id
+        )
+    ]
+
+
+def _phase_of(event: DomainEvent) -> dict[str, int]:
+    index = getattr(event, "phase_index", None)
+    return {"phase_index": index} if isinstance(index, int) else {}
+
+
+def reply_to(
+    uow: UnitOfWork,
+    *,
+    workspace_id: int,
+    person: PersonRef,
+    reply: dict[str, object],
+    channel: ChannelRef | None,
+    invoked_as: str,
+    now: datetime,
+) -> None:
+    """Queue an interaction's answer for private delivery (where the platform cannot
+    answer inside the request); ``channel`` is where the person acted."""
+    uow.outbox.add(
+        Notification(
+            topic=REPLY,
+            workspace_id=workspace_id,
+            person=person,
+            data={"reply": reply, "channel": channel, "as": invoked_as},
         ),
         now=now,
     )
-
-
-def _turn(meeting: Meeting) -> str | None:
-    phase, current = meeting.phase, meeting.current_round
-    if phase is None or current is None or phase.speakers is not Speakers.EACH:
-        return None
-    return current.current_turn

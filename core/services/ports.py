@@ -1,12 +1,14 @@
 """What the services need from the outside world, as protocols.
 
 ``core.storage`` implements the unit of work over SQLAlchemy; unit tests use the
-in-memory fakes in ``tests/support``. Adapters implement ``Messenger``.
+in-memory fakes in ``tests/support``. Each chat adapter implements ``Messenger``.
 """
 
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -15,11 +17,13 @@ from pydantic import BaseModel, Field
 
 from core.domain.case import Case, CaseStatus
 from core.domain.common import ChannelRef, PersonRef, Platform
+from core.domain.events import Aggregate, DomainEvent
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
 from core.domain.meeting import Meeting
 from core.domain.tasks import PreparationTask
 from core.domain.workspace import Workspace
+from core.views.vocabulary import Card, Form
 
 
 class Notification(BaseModel):
@@ -107,20 +111,33 @@ class InboundEvents(Protocol):
 
 class Outbox(Protocol):
     def add(self, notification: Notification, *, now: datetime) -> None: ...
+    def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
+        """In this transaction: so that it commits together with the delivery's bookkeeping."""
+        ...
 
 
 class MeetingPost(BaseModel):
-    """Where a meeting's one message lives on its platform; its thread holds the rounds."""
+    """Where a meeting's one message lives on its platform; its thread holds the rounds.
+
+    ``ref`` is None while the post is under way (recorded before the platform is asked):
+    after a crash in between, ``key`` finds the message on the platform instead of posting
+    it a second time."""
 
     meeting_id: int
     channel: ChannelRef
-    ref: str
+    ref: str | None
+    key: str | None = None
+    created_at: datetime | None = None
 
 
 class MeetingPosts(Protocol):
     def get(self, meeting_id: int) -> MeetingPost | None: ...
-    def put(self, post: MeetingPost, *, now: datetime) -> None:
-        """Insert or replace the post of ``post.meeting_id``."""
+    def begin(self, meeting_id: int, channel: ChannelRef, *, key: str, now: datetime) -> None:
+        """Record that the meeting's message is about to be posted (``ref`` still empty)."""
+        ...
+
+    def confirm(self, meeting_id: int, ref: str) -> None:
+        """The platform's ref of the posted message."""
         ...
 
     def find(self, channel: ChannelRef, ref: str) -> MeetingPost | None:
@@ -135,10 +152,17 @@ class ConversationRefs(Protocol):
     def put(
         self, workspace_id: int, person: PersonRef, data: dict[str, Any], *, now: datetime
     ) -> None: ...
+    def named(self, workspace_id: int) -> dict[PersonRef, str]:
+        """Person -> display name, for everyone whose reference carries a ``name``."""
+        ...
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the ``with`` block without ``commit()`` rolls back."""
+    """One transaction. Leaving the ``with`` block without ``commit()`` rolls back.
+
+    ``commit()`` first collects the events of every aggregate saved in this unit of work
+    and hands them to the publisher, which writes their notifications to the outbox in
+    the same transaction (``core.services.notify``)."""
 
     workspaces: WorkspaceRepository
     groups: GroupRepository
@@ -160,3 +184,58 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+Publisher = Callable[[UnitOfWork, Aggregate, list[DomainEvent]], int]
+"""Turns an aggregate's events into outbox rows inside the committing unit of work;
+returns how many notifications it queued."""
+
+
+# ------------------------------------------------------------------ messenger
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a message goes on a platform, in the platform's own refs."""
+
+    workspace: str
+    """The platform's id of the workspace (Slack team id, Microsoft tenant id)."""
+    channel: ChannelRef | None = None
+    person: PersonRef | None = None
+    """For a private message: the person it is for."""
+    thread: str | None = None
+    """For a reply in a thread: the ref of the thread's root message."""
+
+
+class Messenger(Protocol):
+    """What a chat platform does for the core; every adapter implements it.
+
+    Each call either succeeds or raises: a platform error with a ``retry_after`` attribute
+    (seconds) is retried no sooner than that by the outbox; any other is retried with
+    backoff and parked after repeated failures."""
+
+    def post(self, to: Destination, card: Card, *, key: str) -> str:
+        """A new message in ``to.channel``; returns its ref. It carries ``key`` in a way
+        ``find_post`` can see (message metadata), invisible to people."""
+        ...
+
+    def update(self, to: Destination, ref: str, card: Card) -> None:
+        """Replace the message ``ref`` in ``to.channel``."""
+        ...
+
+    def reply(self, to: Destination, card: Card) -> str:
+        """A reply in the thread of ``to.thread`` in ``to.channel``; returns its ref."""
+        ...
+
+    def send_privately(self, to: Destination, card: Card) -> str:
+        """A message only ``to.person`` sees (a direct message, a personal chat)."""
+        ...
+
+    def open_form(self, to: Destination, form: Form) -> None:
+        """Put ``form`` before ``to.person`` (a dialog, or a private message with the form)."""
+        ...
+
+    def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
+        """The ref of a message in ``to.channel`` posted with ``key`` at or after ``since``,
+        or None: how a post that was sent but not recorded (a crash) is found again."""
+        ...

@@ -8,9 +8,8 @@ from core.domain.case import Case
 from core.domain.errors import InvalidInput, NotAllowed
 from core.domain.goals import MAX_GOALS_PER_PERSON, Criterion, LearningGoal
 from core.domain.tasks import PreparationTask, TaskKind, TaskStatus
-from core.services import notify, rules
+from core.services import rules
 from core.services.context import Actor, Context
-from core.services.ports import Notification
 
 
 def submit_case(
@@ -49,17 +48,7 @@ def submit_case(
                 ):
                     task.complete(actor.person)
                     uow.tasks.save(task)
-            uow.outbox.add(
-                Notification(
-                    topic=notify.CARD,
-                    workspace_id=group.workspace_id,
-                    group_id=group.id,
-                    meeting_id=meeting.id,
-                ),
-                now=now,
-            )
         uow.commit()
-        ctx.after_commit()
         return case
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.domain.case import Case, CaseStatus
-from core.domain.common import ChannelRef, PersonRef
+from core.domain.common import ChannelRef, Locale, PersonRef
 from core.domain.errors import NotAllowed
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
@@ -15,6 +15,7 @@ from core.domain.tasks import PreparationTask
 from core.domain.workspace import Workspace
 from core.services import rules
 from core.services.context import Actor, Context
+from core.services.ports import MeetingPost
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,148 @@ def current_meeting_in(ctx: Context, *, actor: Actor, channel: ChannelRef) -> Me
         if group is None:
             return None
         return uow.meetings.current(group.id or 0)
+
+
+@dataclass(frozen=True)
+class Defaults:
+    locale: Locale
+    time_zone: str
+
+
+def defaults_at(ctx: Context, *, actor: Actor, channel: ChannelRef | None) -> Defaults:
+    """The language and time zone to use where a person did not say theirs: the channel's
+    group's language, else the workspace's; the workspace's time zone."""
+    with ctx.uow() as uow:
+        workspace = uow.workspaces.get(actor.workspace_id)
+        group = uow.groups.by_channel(actor.workspace_id, channel) if channel else None
+    return Defaults(
+        locale=group.locale if group is not None else workspace.locale,
+        time_zone=workspace.time_zone,
+    )
+
+
+def workspace_settings(ctx: Context, *, workspace_id: int) -> Workspace:
+    with ctx.uow() as uow:
+        return uow.workspaces.get(workspace_id)
+
+
+def group_settings(ctx: Context, *, group_id: int) -> Group:
+    """A group's settings, for delivering to it (the system, never a person)."""
+    with ctx.uow() as uow:
+        return uow.groups.get(group_id)
+
+
+def meeting_post(ctx: Context, *, meeting_id: int) -> MeetingPost | None:
+    """Where the meeting's message is on its platform (``ref`` None while being posted)."""
+    with ctx.uow() as uow:
+        return uow.posts.get(meeting_id)
+
+
+def meeting_of_thread(
+    ctx: Context, *, actor: Actor, channel: ChannelRef | None, message: str | None
+) -> int | None:
+    """The meeting whose message is the root of this thread, if any."""
+    if channel is None or message is None:
+        return None
+    with ctx.uow() as uow:
+        post = uow.posts.find(channel, message)
+    return post.meeting_id if post is not None else None
+
+
+def meeting_at(
+    ctx: Context, *, actor: Actor, channel: ChannelRef | None, message: str | None
+) -> int | None:
+    """The meeting whose message (or thread) ``message`` is in ``channel``, else the
+    channel's group's current meeting, else None."""
+    if channel is None:
+        return None
+    with ctx.uow() as uow:
+        if message is not None:
+            post = uow.posts.find(channel, message)
+            if post is not None:
+                return post.meeting_id
+        group = uow.groups.by_channel(actor.workspace_id, channel)
+        meeting = uow.meetings.current(group.id or 0) if group is not None else None
+        return meeting.id if meeting is not None else None
+
+
+def group_at(ctx: Context, *, actor: Actor, channel: ChannelRef) -> Group | None:
+    """The group whose home is ``channel`` in the actor's workspace, if any."""
+    with ctx.uow() as uow:
+        return uow.groups.by_channel(actor.workspace_id, channel)
+
+
+def latest_meeting_in(ctx: Context, *, actor: Actor, channel: ChannelRef) -> int | None:
+    """The channel's group's current meeting, else its most recent one, else None."""
+    with ctx.uow() as uow:
+        group = uow.groups.by_channel(actor.workspace_id, channel)
+        if group is None:
+            return None
+        current = uow.meetings.current(group.id or 0)
+        if current is not None:
+            return current.id
+        held = uow.meetings.for_group(group.id or 0)
+        return held[-1].id if held else None
+
+
+def meeting_for(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
+    """A meeting, for its group's members and facilitator only."""
+    with ctx.uow() as uow:
+        meeting = uow.meetings.get(meeting_id)
+        group = uow.groups.get(meeting.group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_involved(actor, group)
+        return meeting
+
+
+def group_of_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> int:
+    with ctx.uow() as uow:
+        group = uow.groups.get(uow.meetings.get(meeting_id).group_id)
+        rules.require_same_workspace(actor, group)
+        return group.id or 0
+
+
+def planned_meeting(ctx: Context, *, group_id: int) -> int | None:
+    """The group's next planned meeting, if its current one is planned (not running)."""
+    with ctx.uow() as uow:
+        meeting = uow.meetings.current(group_id)
+        return meeting.id if meeting and meeting.state is MeetingState.PLANNED else None
+
+
+def groups_of(ctx: Context, *, actor: Actor) -> list[Group]:
+    """The person's groups: where they take part first, then those they manage."""
+    with ctx.uow() as uow:
+        found = uow.groups.for_person(actor.workspace_id, actor.person)
+    involved = [g for g in found if g.is_involved(actor.person)]
+    return involved + [g for g in found if g not in involved]
+
+
+def group_for(ctx: Context, *, actor: Actor, group_id: int) -> Group:
+    """A group, for the people it concerns: its members, facilitator and managers."""
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+    rules.require_same_workspace(actor, group)
+    if not group.roles_of(actor.person):
+        raise NotAllowed("rule.only_group_members")
+    return group
+
+
+def goal_for(ctx: Context, *, actor: Actor, goal_id: str) -> LearningGoal:
+    """A learning goal, for its owner only."""
+    with ctx.uow() as uow:
+        goal = uow.goals.get(goal_id)
+        group = uow.groups.get(goal.group_id)
+    rules.require_same_workspace(actor, group)
+    if goal.person != actor.person:
+        raise NotAllowed("goal.only_owner_edits")
+    return goal
+
+
+def latest_goal(ctx: Context, *, actor: Actor, group_id: int) -> LearningGoal | None:
+    """The person's own most recent learning goal in the group."""
+    with ctx.uow() as uow:
+        mine = uow.goals.for_person(actor.person, group_id)
+    return mine[-1] if mine else None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,11 @@ def require_lead(actor: Actor, group: Group, meeting: Meeting | None = None) -> 
         raise NotAllowed("rule.only_facilitator_or_chair")
 
 
+def sees_group_content(actor: Actor, group: Group) -> bool:
+    """Members and the facilitator see cases and contributions; nobody else ever does."""
+    return actor.workspace_id == group.workspace_id and group.is_involved(actor.person)
+
+
 def require_involved(actor: Actor, group: Group) -> None:
     """Members and the facilitator; managers never read case or contribution text."""
     if not group.is_involved(actor.person):

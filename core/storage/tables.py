@@ -209,7 +209,10 @@ meeting_posts = Table(
     metadata,
     Column("meeting_id", Integer, ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     Column("channel", String(REF), nullable=False),
-    Column("ref", String(REF), nullable=False),
+    # Empty while the post is under way: set in the transaction that marks it delivered.
+    Column("ref", String(REF), nullable=True),
+    # Carried by the posted message, to find it again after a crash mid-post.
+    Column("key", String(REF), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("channel", "ref"),
 )

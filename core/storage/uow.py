@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import Connection, Engine
 
+from core.domain.events import Aggregate
 from core.services.ports import (
     CaseRepository,
     ConversationRefs,
@@ -17,6 +18,7 @@ from core.services.ports import (
     MeetingPosts,
     MeetingRepository,
     Outbox,
+    Publisher,
     TaskRepository,
     UnitOfWork,
     WorkspaceRepository,
@@ -38,6 +40,10 @@ from core.storage.repositories import (
 class SqlUnitOfWork:
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back.
 
+    ``commit()`` hands the events of every aggregate added or saved here to ``publish``
+    (which writes their notifications to the outbox, in this transaction), commits, and
+    calls ``after_commit`` when the outbox got rows (it wakes the outbox worker).
+
     After ``commit()`` the unit of work stays usable: the next statement opens a new
     transaction, which is rolled back on exit unless committed in turn."""
 
@@ -52,9 +58,17 @@ class SqlUnitOfWork:
     posts: MeetingPosts
     conversations: ConversationRefs
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        publish: Publisher | None = None,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
         self.engine = engine
+        self._publish = publish
+        self._after_commit = after_commit
         self._connection: Connection | None = None
+        self._seen: list[Aggregate] = []
 
     @property
     def connection(self) -> Connection:
@@ -66,14 +80,15 @@ class SqlUnitOfWork:
         connection = self.engine.connect()
         connection.begin()
         self._connection = connection
+        self._seen = []
         self.workspaces = SqlWorkspaces(connection)
         self.groups = SqlGroups(connection)
-        self.meetings = SqlMeetings(connection)
-        self.cases = SqlCases(connection)
+        self.meetings = SqlMeetings(connection, self._seen)
+        self.cases = SqlCases(connection, self._seen)
         self.goals = SqlGoals(connection)
         self.tasks = SqlTasks(connection)
         self.inbound = SqlInboundEvents(connection)
-        self.outbox = SqlOutbox(connection)
+        self.outbox = self._outbox = SqlOutbox(connection)
         self.posts = SqlMeetingPosts(connection)
         self.conversations = SqlConversationRefs(connection)
         return self
@@ -93,17 +108,31 @@ class SqlUnitOfWork:
             connection.close()
 
     def commit(self) -> None:
+        for aggregate in self._seen:
+            events = aggregate.collect_events()
+            if events and self._publish is not None:
+                self._publish(self, aggregate, events)
+        self._seen.clear()
         self.connection.commit()
+        queued, self._outbox.added = self._outbox.added, 0
+        if queued and self._after_commit is not None:
+            self._after_commit()
 
     def rollback(self) -> None:
+        self._seen.clear()
         self.connection.rollback()
 
 
-def make_uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
-    """What ``core.services.context.Context.uow`` wants: a fresh unit of work per call."""
+def make_uow_factory(
+    engine: Engine,
+    publish: Publisher | None = None,
+    after_commit: Callable[[], None] | None = None,
+) -> Callable[[], SqlUnitOfWork]:
+    """What ``core.services.context.Context.uow`` wants: a fresh unit of work per call.
+    Without ``publish`` the aggregates' events are dropped on commit (storage tests)."""
 
     def factory() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine)
+        return SqlUnitOfWork(engine, publish, after_commit)
 
     return factory
 

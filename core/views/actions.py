@@ -1,7 +1,8 @@
 """Ids of buttons and forms, shared by every adapter. Never spell these in a listener."""
 
-# Buttons on the meeting card and in its thread; their value is the meeting's position
-# (``meeting.position``) or an id, so that a stale or double click applies once.
+# Buttons on the meeting card and in its thread; their value is ``meeting_value``: the
+# meeting's id with its position (``meeting.position``) or a case id, so that a stale or
+# double click applies once and every platform knows the meeting without looking it up.
 MEETING_START = "meeting.start"
 MEETING_ADVANCE = "meeting.advance"
 MEETING_EXTEND = "meeting.extend"
@@ -14,6 +15,8 @@ MEETING_PASS = "meeting.pass"
 CASE_OPEN_FORM = "case.open_form"
 GOALS_OPEN_FORM = "goals.open_form"
 TASK_DONE = "task.done"
+FORM_OPEN = "form.open"
+"""Opens a form later (a button in a private message); its value names the form (JSON)."""
 
 # Forms (modals / dialogs) and their inputs.
 FORM_CASE = "form.case"
@@ -41,3 +44,16 @@ INPUT_LOCALE = "locale"
 INPUT_WHEN = "when"
 INPUT_TEXT = "text"
 INPUT_KIND = "kind"
+
+
+def meeting_value(meeting_id: int | None, detail: str = "") -> str:
+    """A meeting button's value: ``"12|phase:3"`` (meeting 12, at phase 3)."""
+    return f"{meeting_id or ''}|{detail}"
+
+
+def split_value(value: str) -> tuple[int | None, str]:
+    """``meeting_value`` read back; a value without a meeting id gives None."""
+    head, bar, detail = value.partition("|")
+    if not bar:
+        return None, value
+    return (int(head) if head.isdigit() else None), detail

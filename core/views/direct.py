@@ -6,7 +6,7 @@ from typing import Any
 
 from core.domain.common import Locale
 from core.domain.errors import DomainError
-from core.i18n import error_text, t
+from core.i18n import error_text, said, t
 from core.views.vocabulary import Card, ContextLine, Text, spans
 
 DIRECT_VIEWS = ("your_turn", "nudge_advice", "turned_away", "hidden_received")
@@ -29,3 +29,10 @@ def refusal(error: DomainError, locale: Locale) -> Card:
 def notice(key: str, locale: Locale, **params: Any) -> Card:
     text = t(key, locale, **params)
     return Card(blocks=(ContextLine(spans(text)),), summary=text)
+
+
+def line(key: str, locale: Locale, params: dict[str, Any], *, refusal: bool = False) -> Card:
+    """One line for a person: a confirmation, or (``refusal``) why not."""
+    text = said(key, locale, params)
+    block = Text(spans(text)) if refusal else ContextLine(spans(text))
+    return Card(blocks=(block,), summary=text)

@@ -36,6 +36,7 @@ def case_form(group: Group, locale: Locale, case: Case | None = None) -> Form:
         callback_id=a.FORM_CASE,
         title=t("form.case.title", locale),
         submit=t("form.submit", locale),
+        locale=locale,
         state={"group_id": str(group.id), **({"case_id": str(case.id)} if case else {})},
         blocks=(
             ContextLine(spans(t("form.case.intro", locale, group=group.name))),
@@ -111,6 +112,7 @@ def goal_form(group: Group, locale: Locale, goal: LearningGoal | None = None) ->
         callback_id=a.FORM_GOAL,
         title=t("form.goal.title", locale),
         submit=t("form.submit", locale),
+        locale=locale,
         state={"group_id": str(group.id), **({"goal_id": goal.id} if goal else {})},
         blocks=tuple(blocks),
     )
@@ -121,6 +123,7 @@ def group_form(methods: MethodLibrary, locale: Locale, channel: str | None = Non
         callback_id=a.FORM_GROUP,
         title=t("form.group.title", locale),
         submit=t("form.submit", locale),
+        locale=locale,
         blocks=(
             ContextLine(spans(t("form.group.intro", locale))),
             TextInput(a.INPUT_NAME, t("form.group.name_label", locale), max_length=MAX_TITLE),
@@ -171,6 +174,7 @@ def schedule_form(
         callback_id=a.FORM_SCHEDULE,
         title=t("form.schedule.title", locale),
         submit=t("form.submit", locale),
+        locale=locale,
         state={"group_id": str(group.id), **({"meeting_id": str(meeting.id)} if meeting else {})},
         blocks=(
             ContextLine(spans(t("form.schedule.intro", locale, group=group.name))),
@@ -219,6 +223,7 @@ def contribute_form(meeting: Meeting, phase: Phase, locale: Locale, *, as_case_o
         callback_id=a.FORM_CONTRIBUTE,
         title=t("form.contribute.title", locale),
         submit=t("form.send", locale),
+        locale=locale,
         state={"meeting_id": str(meeting.id), "position": meeting.position},
         blocks=tuple(blocks),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.domain.common import Locale
+from core.domain.tasks import PreparationTask
 from core.i18n import t
 from core.services.queries import GroupHealth, Overview
 from core.views import actions as a
@@ -45,21 +46,7 @@ def overview_card(view: Overview, locale: Locale, health: list[GroupHealth]) -> 
                 )
             )
     blocks += [Divider(), Text(spans(Strong(t("home.my_tasks", locale))))]
-    if not view.tasks:
-        blocks.append(ContextLine(spans(t("home.no_tasks", locale))))
-    for task in view.tasks[:15]:
-        blocks.append(
-            Text(
-                spans(
-                    t(f"task.{task.kind.value}", locale),
-                    " — ",
-                    t("home.due", locale),
-                    " ",
-                    Moment(task.due_at),
-                )
-            )
-        )
-        blocks.append(Buttons((Button(a.TASK_DONE, t("button.done", locale), task.id),)))
+    blocks += _tasks(view.tasks[:15], locale)
     blocks += [Divider(), Text(spans(Strong(t("home.my_goals", locale))))]
     if not view.goals:
         blocks.append(ContextLine(spans(t("home.no_goals", locale))))
@@ -76,16 +63,48 @@ def overview_card(view: Overview, locale: Locale, health: list[GroupHealth]) -> 
     return Card(blocks=tuple(blocks), summary=t("home.title", locale))
 
 
+def task_list(tasks: list[PreparationTask], locale: Locale) -> Card:
+    """A person's open preparation tasks, each with its "done" button."""
+    blocks: list[Block] = [Heading(t("home.my_tasks", locale)), *_tasks(tasks[:20], locale)]
+    return Card(blocks=tuple(blocks), summary=t("home.my_tasks", locale))
+
+
+def _tasks(tasks: list[PreparationTask], locale: Locale) -> list[Block]:
+    if not tasks:
+        return [ContextLine(spans(t("home.no_tasks", locale)))]
+    blocks: list[Block] = []
+    for task in tasks:
+        blocks.append(
+            Text(
+                spans(
+                    t(f"task.{task.kind.value}", locale),
+                    " — ",
+                    t("home.due", locale),
+                    " ",
+                    Moment(task.due_at),
+                )
+            )
+        )
+        blocks.append(Buttons((Button(a.TASK_DONE, t("button.done", locale), task.id),)))
+    return blocks
+
+
 COMMANDS = ("help", "start", "case", "goals", "tasks", "group", "schedule", "report")
 
 
-def help_card(locale: Locale, command: str = "/intervision") -> Card:
+def help_card(
+    locale: Locale, command: str = "/intervision", unknown_word: str | None = None
+) -> Card:
+    """Every command with what it does; ``command`` is how the person calls the app there
+    (``/intervisie``, ``@Intervision``, or nothing in a personal chat)."""
     blocks: list[Block] = [Heading(t("help.title", locale)), Text(spans(t("help.intro", locale)))]
+    if unknown_word is not None:
+        blocks.insert(0, Text(spans(t("help.unknown", locale, word=unknown_word))))
     for name in COMMANDS:
         blocks.append(
             Text(
                 spans(
-                    Strong(f"{command} {t(f'command.{name}', locale)}"),
+                    Strong(f"{command} {t(f'command.{name}', locale)}".strip()),
                     " — ",
                     t(f"help.{name}", locale),
                 )

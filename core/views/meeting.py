@@ -84,7 +84,7 @@ def _state_label(meeting: Meeting, locale: Locale) -> str:
 def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> list[Block]:
     meeting = snapshot.meeting
     state = meeting.state
-    position = meeting.position
+    position = a.meeting_value(meeting.id, meeting.position)
     if state is MeetingState.PLANNED:
         return [
             Text(spans(t("card.planned_hint", locale))),
@@ -111,7 +111,13 @@ def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> l
             )
             blocks.append(
                 Buttons(
-                    (Button(a.MEETING_CHOOSE_CASE, t("button.choose_case", locale), str(case.id)),)
+                    (
+                        Button(
+                            a.MEETING_CHOOSE_CASE,
+                            t("button.choose_case", locale),
+                            a.meeting_value(meeting.id, str(case.id)),
+                        ),
+                    )
                 )
             )
         if not snapshot.open_cases:
@@ -162,24 +168,20 @@ def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetim
     notes = _rule_notes(phase, locale)
     if notes:
         blocks.append(ContextLine(spans(notes)))
+    value = a.meeting_value(meeting.id, meeting.position)
     blocks.append(
         Buttons(
             (
-                Button(
-                    a.MEETING_CONTRIBUTE,
-                    t("button.contribute", locale),
-                    meeting.position,
-                    "primary",
-                ),
-                Button(a.MEETING_PASS, t("button.pass", locale), meeting.position),
-                Button(a.MEETING_ADVANCE, t("button.next_phase", locale), meeting.position),
-                Button(a.MEETING_EXTEND, t("button.extend", locale), meeting.position),
+                Button(a.MEETING_CONTRIBUTE, t("button.contribute", locale), value, "primary"),
+                Button(a.MEETING_PASS, t("button.pass", locale), value),
+                Button(a.MEETING_ADVANCE, t("button.next_phase", locale), value),
+                Button(a.MEETING_EXTEND, t("button.extend", locale), value),
                 Button(
                     a.MEETING_PAUSE,
                     t("button.resume" if meeting.paused_at else "button.pause", locale),
-                    meeting.position,
+                    value,
                 ),
-                Button(a.MEETING_CLOSE, t("button.close", locale), meeting.position, "danger"),
+                Button(a.MEETING_CLOSE, t("button.close", locale), value, "danger"),
             )
         )
     )

@@ -192,6 +192,8 @@ class Form:
     blocks: tuple[Block, ...]
     state: dict[str, str] = field(default_factory=dict)
     """Carried back on submit (Slack ``private_metadata``, Teams ``data``)."""
+    locale: Literal["nl", "en"] = "nl"
+    """The language the form is in (for the platform's own messages, e.g. required)."""
 
     @property
     def inputs(self) -> tuple[Input, ...]:

@@ -25,6 +25,7 @@ def is_loopback(host: str) -> bool:
 def mount(app: App) -> None:
     """Serve the sandbox at "/" (the router's fallback: /healthz, /slack/ and
     /api/messages keep their own routes) and register its messenger."""
+    from core.interactions import Platform
     from integrations.sandbox.messenger import SandboxMessenger
     from integrations.sandbox.web import Sandbox
 
@@ -37,7 +38,7 @@ def mount(app: App) -> None:
         )
         return
     messenger = SandboxMessenger(app.ctx)
-    app.messengers["sandbox"] = messenger
+    app.messengers[Platform.SANDBOX] = messenger
     app.router.mount("/", Sandbox(app, messenger))
     log.info(
         "Sandbox: on at http://%s:%s/ (simulated colleagues, local only)", host, app.settings.PORT

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from core.domain.common import Locale
+from core.interactions import Locale
 from core.views.vocabulary import (
     Block,
     Button,

@@ -1,85 +1,97 @@
-"""The sandbox messenger: keeps what would have been posted, in memory, per process.
+"""The ``Messenger`` port for the sandbox: what would have been posted, kept in memory per
+process so that a page can show it (a channel's messages, a thread, private messages).
 
-``core.views.outgoing.prepare`` decides what a notification becomes; this only files it
-where a page can show it: the meeting's thread, a person's private messages, a channel.
-The meeting card itself is rendered live from the core's state on each page view; here
-we only remember which meetings have a card in which channel.
+The meeting's card itself is rendered live from the core on each page view; here we
+keep what the platforms would show around it.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.domain.common import Locale
 from core.services.context import Context
-from core.services.ports import Notification
-from core.views.outgoing import Target, prepare
-from core.views.vocabulary import Card
+from core.services.ports import Destination
+from core.views import actions as a
+from core.views.vocabulary import Button, Buttons, Card, Form, Text, spans
 
 MAX_KEPT = 500
 """Per list: a local sandbox never needs more, and memory stays bounded."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Delivered:
     card: Card
-    locale: Locale
     at: datetime
-    meeting_id: int | None = None
+    ref: str
+    key: str | None = None
 
 
 class SandboxMessenger:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._lock = threading.Lock()
-        self._cards: dict[tuple[int, str], list[int]] = defaultdict(list)
-        self._threads: dict[int, list[Delivered]] = defaultdict(list)
-        self._direct: dict[tuple[int, str], list[Delivered]] = defaultdict(list)
-        self._channels: dict[tuple[int, str], list[Delivered]] = defaultdict(list)
+        self._refs = itertools.count(1)
+        self._channels: dict[tuple[str, str], list[Delivered]] = defaultdict(list)
+        self._threads: dict[str, list[Delivered]] = defaultdict(list)
+        self._direct: dict[tuple[str, str], list[Delivered]] = defaultdict(list)
 
-    def deliver(self, notification: Notification) -> None:
-        outgoing = prepare(self.ctx, notification)
-        if outgoing is None:
-            return
-        workspace = notification.workspace_id
-        item = Delivered(outgoing.card, outgoing.locale, self.ctx.clock.now(), outgoing.meeting_id)
+    # ------------------------------------------------------------------ the port
+
+    def post(self, to: Destination, card: Card, *, key: str) -> str:
+        assert to.channel is not None
+        return self._keep(self._channels[(to.workspace, to.channel)], card, key)
+
+    def update(self, to: Destination, ref: str, card: Card) -> None:
+        assert to.channel is not None
         with self._lock:
-            if outgoing.target is Target.MEETING_CARD:
-                assert outgoing.channel is not None and outgoing.meeting_id is not None
-                posted = self._cards[(workspace, outgoing.channel)]
-                if outgoing.meeting_id not in posted:
-                    posted.append(outgoing.meeting_id)
-            elif outgoing.target is Target.MEETING_THREAD:
-                assert outgoing.meeting_id is not None
-                _keep(self._threads[outgoing.meeting_id], item)
-            elif outgoing.target is Target.DIRECT:
-                assert outgoing.person is not None
-                _keep(self._direct[(workspace, outgoing.person)], item)
-            else:
-                assert outgoing.channel is not None
-                _keep(self._channels[(workspace, outgoing.channel)], item)
+            for item in self._channels[(to.workspace, to.channel)]:
+                if item.ref == ref:
+                    item.card = card
 
-    def latest_meeting(self, workspace: int, channel: str) -> int | None:
+    def reply(self, to: Destination, card: Card) -> str:
+        assert to.thread is not None
+        return self._keep(self._threads[to.thread], card)
+
+    def send_privately(self, to: Destination, card: Card) -> str:
+        assert to.person is not None
+        return self._keep(self._direct[(to.workspace, to.person)], card)
+
+    def open_form(self, to: Destination, form: Form) -> None:
+        """A private message with a button that opens the form's page."""
+        value = json.dumps({"form": form.callback_id, **form.state}, separators=(",", ":"))
+        button = Button(a.FORM_OPEN, form.title, value, "primary")
+        self.send_privately(
+            to, Card(blocks=(Text(spans(form.title)), Buttons((button,))), summary=form.title)
+        )
+
+    def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
+        assert to.channel is not None
         with self._lock:
-            posted = self._cards.get((workspace, channel))
-            return posted[-1] if posted else None
+            posted = self._channels.get((to.workspace, to.channel), [])
+            return next((i.ref for i in posted if i.key == key and i.at >= since), None)
 
-    def thread(self, meeting_id: int) -> list[Delivered]:
-        with self._lock:
-            return list(self._threads.get(meeting_id, ()))
+    # ------------------------------------------------------------------ what pages show
 
-    def direct(self, workspace: int, person: str) -> list[Delivered]:
-        with self._lock:
-            return list(self._direct.get((workspace, person), ()))
-
-    def channel(self, workspace: int, channel: str) -> list[Delivered]:
+    def channel(self, workspace: str, channel: str) -> list[Delivered]:
         with self._lock:
             return list(self._channels.get((workspace, channel), ()))
 
+    def thread(self, root: str) -> list[Delivered]:
+        with self._lock:
+            return list(self._threads.get(root, ()))
 
-def _keep(items: list[Delivered], item: Delivered) -> None:
-    items.append(item)
-    del items[:-MAX_KEPT]
+    def direct(self, workspace: str, person: str) -> list[Delivered]:
+        with self._lock:
+            return list(self._direct.get((workspace, person), ()))
+
+    def _keep(self, items: list[Delivered], card: Card, key: str | None = None) -> str:
+        with self._lock:
+            ref = f"s{next(self._refs)}"
+            items.append(Delivered(card=card, at=self.ctx.clock.now(), ref=ref, key=key))
+            del items[:-MAX_KEPT]
+            return ref

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.domain.common import Locale
-from core.domain.group import Group
 from core.i18n import t
+from core.interactions import Locale
 from core.views.vocabulary import Card
 from integrations.sandbox import html
 from integrations.sandbox.html import Surface, e
@@ -98,20 +97,14 @@ def private_panel(items: Sequence[Delivered], surface: Surface) -> str:
     )
 
 
-def people_panel(group: Group, surface: Surface) -> str:
+def people_panel(people: Sequence[tuple[str, str]], surface: Surface) -> str:
+    """``people``: (person, role) with role ``member``, ``facilitator`` or ``manager``."""
     loc = surface.locale
-    rows = []
-    for person in dict.fromkeys([*group.members, *filter(None, [group.facilitator])]):
-        role = "facilitator" if person == group.facilitator else "member"
-        rows.append(
-            f'<li>{e(name_of(person))} <span class="role">'
-            f"{e(t(f'sandbox.role.{role}', loc))}</span></li>"
-        )
-    for person in group.managers:
-        rows.append(
-            f'<li>{e(name_of(person))} <span class="role">'
-            f"{e(t('sandbox.role.manager', loc))}</span></li>"
-        )
+    rows = [
+        f'<li>{e(name_of(person))} <span class="role">'
+        f"{e(t(f'sandbox.role.{role}', loc))}</span></li>"
+        for person, role in people
+    ]
     return (
         f'<section class="panel"><h2>{e(t("sandbox.people", loc))}</h2>'
         f"<ul>{''.join(rows)}</ul></section>"
@@ -133,8 +126,5 @@ def thread_section(items: Sequence[Delivered], reply: str, surface: Surface) -> 
     )
 
 
-def channel_header(group: Group, surface: Surface) -> str:
-    return (
-        f"<h1>{e(group.name)}</h1>"
-        f'<p class="subtitle"><code class="channel">#{e(group.channel)}</code></p>'
-    )
+def channel_header(name: str, channel: str) -> str:
+    return f'<h1>{e(name)}</h1><p class="subtitle"><code class="channel">#{e(channel)}</code></p>'

@@ -10,6 +10,8 @@ WORKSPACE = "local"
 """The external id of the sandbox workspace (platform ``sandbox``)."""
 
 MANAGERS_CHANNEL = "sandbox-managers"
+INSTALLER = "sandbox-installer"
+"""Who set the sandbox up (the admin of a real platform): names Gert manager, adds groups."""
 
 
 @dataclass(frozen=True)

@@ -1,44 +1,38 @@
-"""The sandbox's screens: home, a group's channel, form pages. Each reads through core
-services as the current role and renders core views; refusals come from the core."""
+"""The sandbox's pages: home, a group's channel, form pages. Each reads through the core
+as the current person and renders core views; what a person may see is the core's call."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from core.domain.common import Locale
-from core.domain.errors import DomainError
-from core.domain.group import Group
+from core import interactions
 from core.i18n import t
-from core.services import groups, queries
+from core.interactions import FormRequest, Locale, Platform, Reply, Who
+from core.services import groups, queries, rules
 from core.services.context import Actor
 from core.views import actions as a
-from core.views.direct import refusal
-from core.views.forms import case_form, contribute_form, goal_form, group_form, schedule_form
-from core.views.home import overview_card
-from core.views.meeting import meeting_card
-from core.views.vocabulary import Button, Buttons, Card, ContextLine, Form, Heading, Text, spans
+from core.views.vocabulary import Button, Buttons, Card, ContextLine, Heading, Text, spans
 from integrations.sandbox import html, pages
-from integrations.sandbox.handlers import Outcome
 from integrations.sandbox.html import Surface, e
 from integrations.sandbox.http import CSRF_FIELD
 from integrations.sandbox.people import (
     COLLEAGUES,
+    INSTALLER,
     MANAGER,
     MANAGERS_CHANNEL,
     NAMES,
     PREPARED_FACILITATOR,
     PREPARED_MEMBERS,
+    WORKSPACE,
 )
 
 if TYPE_CHECKING:
     from integrations.sandbox.web import Sandbox
 
-FORM_PAGES = ("case", "schedule", "goals")
-INSTALLER = "sandbox-installer"
+FORM_LINKS = ("case", "schedule", "goals")
 
 
 @dataclass(frozen=True)
@@ -49,6 +43,16 @@ class Viewer:
     zone: ZoneInfo
     csrf: str
     path: str
+
+    def who(self, *, channel: str | None = None) -> Who:
+        return Who(
+            platform=Platform.SANDBOX,
+            workspace=WORKSPACE,
+            person=self.actor.person,
+            channel=channel,
+            language=self.locale,
+            zone=self.zone.key,
+        )
 
     def surface(self, **hidden: str) -> Surface:
         return Surface(
@@ -63,9 +67,26 @@ class Viewer:
         chrome = pages.Chrome(self.locale, self.actor.person, self.csrf, self.path)
         return pages.layout(chrome, title, body)
 
+    def render(self, reply: Reply) -> interactions.Rendered:
+        return interactions.render(self.sandbox.ctx, reply, actor=self.actor)
 
-def refused(view: Viewer, error: DomainError) -> str:
-    body = html.card(refusal(error, view.locale), view.surface(), css_class="panel refusal")
+
+def refused_page(view: Viewer, key: str) -> str:
+    body = html.card(
+        Card(blocks=(Text(spans(t(key, view.locale))),), summary=""),
+        view.surface(),
+        css_class="panel refusal",
+    )
+    back = f'<p><a href="/">{e(t("sandbox.home", view.locale))}</a></p>'
+    return view.page(t("sandbox.refused", view.locale), body + back)
+
+
+def not_found(view: Viewer) -> str:
+    return refused_page(view, "sandbox.not_found")
+
+
+def _refused(view: Viewer, cards: tuple[Card, ...]) -> str:
+    body = "".join(html.card(c, view.surface(), css_class="panel refusal") for c in cards)
     back = f'<p><a href="/">{e(t("sandbox.home", view.locale))}</a></p>'
     return view.page(t("sandbox.refused", view.locale), body + back)
 
@@ -74,15 +95,15 @@ def refused(view: Viewer, error: DomainError) -> str:
 
 
 def home(view: Viewer, flashes: list[Card]) -> str:
-    ctx, loc = view.sandbox.ctx, view.locale
-    mine = queries.overview(ctx, actor=view.actor)
-    health = [queries.group_health(ctx, actor=view.actor, group_id=g.id or 0) for g in mine.managed]
-    first = mine.groups[0].channel if mine.groups else ""
+    ctx, loc, messenger = view.sandbox.ctx, view.locale, view.sandbox.messenger
+    mine = queries.groups_of(ctx, actor=view.actor)
+    involved = [g for g in mine if g.is_involved(view.actor.person)]
+    first = involved[0].channel if involved else ""
     surface = view.surface(channel=first)
     channels = "".join(
         f'<li><a href="/c/{e(g.channel)}">{e(g.name)}</a> '
         f'<code class="channel">#{e(g.channel)}</code></li>'
-        for g in mine.groups
+        for g in involved
     )
     start = (
         f'<section class="panel"><h1>{e(t("sandbox.title", loc))}</h1>'
@@ -100,11 +121,9 @@ def home(view: Viewer, flashes: list[Card]) -> str:
         )
         + "</section>"
     )
-    aside = pages.private_panel(
-        view.sandbox.messenger.direct(view.actor.workspace_id, view.actor.person), surface
-    )
-    if mine.managed:
-        posted = view.sandbox.messenger.channel(view.actor.workspace_id, MANAGERS_CHANNEL)
+    aside = pages.private_panel(messenger.direct(WORKSPACE, view.actor.person), surface)
+    if any(view.actor.person in g.managers for g in mine):
+        posted = messenger.channel(WORKSPACE, MANAGERS_CHANNEL)
         shown = "".join(html.card(p.card, surface) for p in reversed(posted[-10:]))
         aside += (
             '<section class="panel" id="managers-channel">'
@@ -112,18 +131,20 @@ def home(view: Viewer, flashes: list[Card]) -> str:
             + (shown or f'<p class="empty">{e(t("sandbox.thread_empty", loc))}</p>')
             + "</section>"
         )
+    overview = view.render(interactions.command(ctx, view.who(), "home"))
     main = (
         pages.flashes(flashes, surface)
         + start
-        + html.card(overview_card(mine, loc, health), surface, css_class="card overview")
+        + "".join(html.card(c, surface, css_class="card overview") for c in overview.cards)
     )
     body = f'<div class="layout"><div>{main}</div><aside>{aside}</aside></div>'
     return view.page(t("home.title", loc), body)
 
 
-def prepare_group(view: Viewer) -> Outcome:
+def prepare_group(view: Viewer) -> str:
     """A ready group of five colleagues with a facilitator and a manager, added by the
-    sandbox's installer (as ``intervision group create`` does for a real platform)."""
+    sandbox's installer (as ``intervision group create`` does for a real platform).
+    Returns the new channel's page."""
     channel = f"sandbox-{secrets.token_hex(3)}"
     groups.create_group(
         view.sandbox.ctx,
@@ -135,83 +156,74 @@ def prepare_group(view: Viewer) -> Outcome:
         managers=[MANAGER],
         locale=view.locale,
     )
-    return Outcome(f"/c/{channel}")
+    return f"/c/{channel}"
 
 
 # ------------------------------------------------------------------ a group's channel
 
 
 def channel(view: Viewer, channel_ref: str, flashes: list[Card]) -> tuple[str, str]:
+    """The channel as a chat: its messages (meeting cards, reports), the latest meeting's
+    thread with a reply form, the person's private messages and the group's people.
+    Only the group's members and facilitator see it: the sandbox keeps the promise that
+    case content reaches nobody else."""
     ctx, loc, messenger = view.sandbox.ctx, view.locale, view.sandbox.messenger
-    ws = view.actor.workspace_id
-    group = groups.group_in_channel(ctx, workspace_id=ws, channel=channel_ref)
-    current = queries.current_meeting_in(ctx, actor=view.actor, channel=channel_ref)
-    candidates = [messenger.latest_meeting(ws, channel_ref), current.id if current else None]
-    meeting_id = max((m for m in candidates if m is not None), default=None)
+    group = queries.group_at(ctx, actor=view.actor, channel=channel_ref)
+    if group is None:
+        return "404 Not Found", refused_page(view, "group.none_in_channel")
+    if not rules.sees_group_content(view.actor, group):
+        return "403 Forbidden", refused_page(view, "rule.only_group_members")
+    meeting_id = queries.latest_meeting_in(ctx, actor=view.actor, channel=channel_ref)
     surface = view.surface(channel=channel_ref, meeting=str(meeting_id or ""))
-    status, content = "200 OK", ""
-    if meeting_id is None:
-        content = pages.message("Intervision", html.card(_no_meeting(loc), surface), None, surface)
-    else:
-        try:
-            snapshot = queries.meeting_snapshot(ctx, meeting_id=meeting_id, viewer=view.actor)
-        except DomainError as error:
-            status = "403 Forbidden"
-            content = html.card(refusal(error, loc), surface, css_class="panel refusal")
-        else:
-            content = _meeting(view, snapshot, surface)
+    post = queries.meeting_post(ctx, meeting_id=meeting_id) if meeting_id else None
+    parts = []
+    for item in messenger.channel(WORKSPACE, channel_ref):
+        parts.append(pages.message("Intervision", html.card(item.card, surface), item, surface))
+        if post is not None and item.ref == post.ref:
+            parts.append(_thread(view, item.ref, meeting_id or 0, channel_ref, surface))
+    if not parts:
+        parts.append(
+            pages.message("Intervision", html.card(_no_meeting(loc), surface), None, surface)
+        )
     links = "".join(
         f'<a class="button" href="/c/{e(channel_ref)}/{kind}" data-open="{kind}">'
         f"{e(t(f'sandbox.open.{kind}', loc))}</a>"
-        for kind in FORM_PAGES
+        for kind in FORM_LINKS
     )
     main = (
-        pages.channel_header(group, surface)
+        pages.channel_header(group.name, group.channel)
         + pages.flashes(flashes, surface)
-        + content
+        + "".join(parts)
         + f'<div class="buttons">{links}</div>'
     )
-    aside = pages.private_panel(messenger.direct(ws, view.actor.person), surface)
-    aside += pages.people_panel(group, surface)
+    people = [(p, "facilitator" if p == group.facilitator else "member") for p in group.members]
+    if group.facilitator and group.facilitator not in group.members:
+        people.append((group.facilitator, "facilitator"))
+    people += [(p, "manager") for p in group.managers]
+    aside = pages.private_panel(messenger.direct(WORKSPACE, view.actor.person), surface)
+    aside += pages.people_panel(people, surface)
     body = f'<div class="layout"><div>{main}</div><aside>{aside}</aside></div>'
-    return status, view.page(group.name, body)
+    return "200 OK", view.page(group.name, body)
 
 
-def _meeting(view: Viewer, snapshot: queries.MeetingSnapshot, surface: Surface) -> str:
-    messenger, meeting = view.sandbox.messenger, snapshot.meeting
-    now = view.sandbox.ctx.clock.now()
-    parts = [
-        pages.message(
-            "Intervision",
-            html.card(meeting_card(snapshot, now=now), surface, css_class="card meeting"),
-            None,
-            surface,
-        )
-    ]
-    for posted in messenger.channel(view.actor.workspace_id, snapshot.group.channel):
-        if posted.meeting_id == meeting.id:
-            parts.append(
-                pages.message("Intervision", html.card(posted.card, surface), posted, surface)
-            )
+def _thread(view: Viewer, root: str, meeting_id: int, channel_ref: str, surface: Surface) -> str:
     reply = ""
+    meeting = queries.meeting_for(view.sandbox.ctx, actor=view.actor, meeting_id=meeting_id)
     if meeting.phase is not None:
-        form = contribute_form(
-            meeting,
-            meeting.phase,
-            view.locale,
-            as_case_owner=view.actor.person == meeting.case_owner,
-        )
-        reply = html.form(form, view.surface(channel=snapshot.group.channel))
-    thread = pages.thread_section(messenger.thread(meeting.id or 0), reply, surface)
-    return "".join(parts) + thread
+        wanted = FormRequest(form=a.FORM_CONTRIBUTE, meeting_id=meeting_id)
+        rendered = view.render(Reply(locale=view.locale, form=wanted))
+        if rendered.form is not None:
+            reply = html.form(rendered.form, view.surface(channel=channel_ref))
+    return pages.thread_section(view.sandbox.messenger.thread(root), reply, surface)
 
 
 def _no_meeting(locale: Locale) -> Card:
+    start = Button(a.MEETING_START, t("button.start", locale), a.meeting_value(None), "primary")
     return Card(
         blocks=(
             Heading(t("sandbox.no_meeting_title", locale)),
             Text(spans(t("sandbox.no_meeting", locale))),
-            Buttons((Button(a.MEETING_START, t("button.start", locale), style="primary"),)),
+            Buttons((start,)),
         ),
         summary=t("sandbox.no_meeting_title", locale),
     )
@@ -220,39 +232,29 @@ def _no_meeting(locale: Locale) -> Card:
 # ------------------------------------------------------------------ form pages
 
 
-def form_page(view: Viewer, channel_ref: str, kind: str, flashes: list[Card]) -> str:
-    ctx = view.sandbox.ctx
-    group = groups.group_in_channel(ctx, workspace_id=view.actor.workspace_id, channel=channel_ref)
-    form = _form(view, group, kind)
-    surface = view.surface(channel=channel_ref, back=f"/c/{channel_ref}/{kind}")
-    body = (
-        pages.channel_header(group, surface)
-        + pages.flashes(flashes, surface)
-        + html.form(form, surface)
-        + f'<p><a href="/c/{e(channel_ref)}">← {e(group.name)}</a></p>'
+def form_page(view: Viewer, who: Who, reply: Reply, flashes: list[Card]) -> tuple[str, str]:
+    """A form the core opened for this person, or its refusal."""
+    rendered = view.render(reply)
+    if rendered.form is None:
+        status = "404 Not Found" if _not_found(reply) else "403 Forbidden"
+        return status, _refused(view, rendered.cards)
+    form = rendered.form
+    channel_ref = who.channel or ""
+    surface = view.surface(channel=channel_ref, back=view.path)
+    header = ""
+    group = queries.group_at(view.sandbox.ctx, actor=view.actor, channel=channel_ref)
+    if group is not None:
+        header = pages.channel_header(group.name, group.channel)
+    else:
+        surface = view.surface(back=view.path)
+        intro = ContextLine(spans(t("sandbox.group_form_hint", view.locale)))
+        header = html.card(Card(blocks=(intro,), summary=""), surface, css_class="panel")
+    back = f'<p><a href="/c/{e(channel_ref)}">← {e(group.name)}</a></p>' if group else ""
+    body = header + pages.flashes(flashes, surface) + html.form(form, surface) + back
+    return "200 OK", view.page(form.title, body)
+
+
+def _not_found(reply: Reply) -> bool:
+    return any(
+        n.key.endswith(".not_found") or n.key == "group.none_in_channel" for n in reply.notices
     )
-    return view.page(form.title, body)
-
-
-def _form(view: Viewer, group: Group, kind: str) -> Form:
-    ctx, loc = view.sandbox.ctx, view.locale
-    if kind == "case":
-        return case_form(group, loc)
-    if kind == "goals":
-        return goal_form(group, loc)
-    tomorrow = (ctx.clock.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    return schedule_form(group, ctx.methods, loc, suggested=tomorrow)
-
-
-def group_form_page(view: Viewer, flashes: list[Card]) -> str:
-    form = group_form(
-        view.sandbox.ctx.methods, view.locale, channel=f"sandbox-{secrets.token_hex(3)}"
-    )
-    surface = view.surface(back="/groups/new")
-    intro = ContextLine(spans(t("sandbox.group_form_hint", view.locale)))
-    body = (
-        pages.flashes(flashes, surface)
-        + html.card(Card(blocks=(intro,), summary=""), surface, css_class="panel")
-        + html.form(form, surface)
-    )
-    return view.page(form.title, body)

@@ -1,30 +1,27 @@
-"""The sandbox's WSGI app: GET renders a page, POST calls a core service and redirects
-(POST-redirect-GET). Every action runs as ``Actor(sandbox workspace, current role)``."""
+"""The sandbox's WSGI app: GET renders a page, POST hands a click or a form to the core
+(``core.interactions``) and redirects (POST-redirect-GET). Everyone acts as the simulated
+colleague chosen at the top, in the sandbox's one workspace."""
 
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Iterable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from core.domain.common import Locale, Platform
-from core.domain.errors import DomainError, NotFound
+from core import interactions
 from core.i18n import normalise_locale
-from core.jobs.outbox_worker import run_once
+from core.interactions import FormRequest, Locale, Platform, Reply, Who
+from core.jobs.outbox_worker import due_count, run_once
 from core.services import groups
 from core.services.context import Actor
-from core.storage.repositories.messages import PENDING
-from core.storage.tables import outbox
-from core.views.direct import refusal
+from core.views import actions as a
 from core.views.vocabulary import Card
-from integrations.sandbox import handlers, screens
+from integrations.sandbox import screens
 from integrations.sandbox.http import (
     LOCALE_COOKIE,
     PERSON_COOKIE,
@@ -38,6 +35,7 @@ from integrations.sandbox.http import (
 from integrations.sandbox.messenger import SandboxMessenger
 from integrations.sandbox.people import (
     DEFAULT_PERSON,
+    INSTALLER,
     MANAGER,
     MANAGERS_CHANNEL,
     WORKSPACE,
@@ -52,6 +50,12 @@ log = logging.getLogger("intervision.sandbox")
 
 DRAIN_SECONDS = 3.0
 MAX_FLASH_SESSIONS = 1000
+FORM_PAGES = {a.FORM_CASE: "case", a.FORM_SCHEDULE: "schedule", a.FORM_GOAL: "goals"}
+"""A form the core opens -> the sandbox page that shows it (``/c/<channel>/<page>``)."""
+FORM_WORDS = {"case": "case", "schedule": "schedule", "goals": "goals"}
+NOT_FORM_FIELDS = frozenset({"csrf", "back", "meeting", "action", "value"})
+"""Fields every sandbox POST carries that are not a form's inputs (``channel`` is both: where
+the person is, and the group form's channel input, which the group form alone reads)."""
 
 
 class Sandbox:
@@ -73,11 +77,10 @@ class Sandbox:
                 found = groups.ensure_workspace(
                     self.ctx, platform=Platform.SANDBOX, external_id=WORKSPACE
                 )
-                assert found.id is not None
                 if not found.is_manager(MANAGER) or found.managers_channel is None:
                     found = groups.configure_workspace(
                         self.ctx,
-                        actor=Actor(found.id, "sandbox-installer", is_admin=True),
+                        actor=Actor(found.id or 0, INSTALLER, is_admin=True),
                         managers=[MANAGER],
                         managers_channel=MANAGERS_CHANNEL,
                     )
@@ -116,19 +119,19 @@ class Sandbox:
         path = request.path
         flashes = self.pop_flash(view.csrf)
         parts = [unquote(p) for p in path.strip("/").split("/")]
-        try:
-            if path == "/":
-                return "200 OK", screens.home(view, flashes)
-            if path == "/groups/new":
-                return "200 OK", screens.group_form_page(view, flashes)
-            if len(parts) == 2 and parts[0] == "c":
-                return screens.channel(view, parts[1], flashes)
-            if len(parts) == 3 and parts[0] == "c" and parts[2] in screens.FORM_PAGES:
-                return "200 OK", screens.form_page(view, parts[1], parts[2], flashes)
-        except DomainError as error:
-            status = "404 Not Found" if isinstance(error, NotFound) else "403 Forbidden"
-            return status, screens.refused(view, error)
-        return "404 Not Found", screens.refused(view, NotFound("sandbox.not_found"))
+        if path == "/":
+            return "200 OK", screens.home(view, flashes)
+        if path == "/groups/new":
+            who = view.who(channel=f"sandbox-{secrets.token_hex(3)}")
+            reply = interactions.command(self.ctx, who, "group")
+            return screens.form_page(view, who, reply, flashes)
+        if len(parts) == 2 and parts[0] == "c":
+            return screens.channel(view, parts[1], flashes)
+        if len(parts) == 3 and parts[0] == "c" and parts[2] in FORM_WORDS:
+            who = view.who(channel=parts[1])
+            reply = interactions.command(self.ctx, who, FORM_WORDS[parts[2]])
+            return screens.form_page(view, who, reply, flashes)
+        return "404 Not Found", screens.not_found(view)
 
     def post(
         self,
@@ -138,7 +141,7 @@ class Sandbox:
         headers: list[tuple[str, str]],
     ) -> Iterable[bytes]:
         if not request.csrf_ok():
-            body = screens.refused(view, DomainError("sandbox.csrf"))
+            body = screens.refused_page(view, "sandbox.csrf")
             return page(start_response, body, status="403 Forbidden", headers=headers)
         back = safe_path(request.value("back", "/"))
         if request.path == "/role":
@@ -150,47 +153,54 @@ class Sandbox:
             locale = normalise_locale(request.value("locale"), view.locale)
             headers.append(cookie(LOCALE_COOKIE, locale))
             return redirect(start_response, back, headers)
-        call = handlers.Call(self.ctx, view.actor, request, view.locale, view.zone)
-        try:
-            if request.path == "/prepare":
-                outcome = screens.prepare_group(view)
-            elif request.path == "/act":
-                outcome = handlers.press(call, request.value("action"), request.value("value"))
-            elif request.path.startswith("/forms/"):
-                outcome = handlers.submit(call, request.path.removeprefix("/forms/"))
-            else:
-                return page(start_response, "", status="404 Not Found", headers=headers)
-        except DomainError as error:
-            outcome = handlers.Outcome(call.back, [refusal(error, view.locale)])
-            if request.path.startswith("/forms/") and request.value("back"):
-                outcome.location = back
+        channel = request.value("channel") or None
+        who = view.who(channel=channel)
+        flashes: list[Card] = []
+        if request.path == "/prepare":
+            location = screens.prepare_group(view)
+        elif request.path == "/act":
+            reply = interactions.action(
+                self.ctx, who, request.value("action"), request.value("value")
+            )
+            location, flashes = self.after(view, who, reply, back=_channel_page(channel))
+        elif request.path.startswith("/forms/"):
+            form_id = request.path.removeprefix("/forms/")
+            reply = interactions.submit(self.ctx, who, form_id, _state(request), _values(request))
+            # A new group's managers need not (and should not) be in its channel: home.
+            landing = "/" if form_id == a.FORM_GROUP else _channel_page(channel)
+            location, flashes = self.after(
+                view, who, reply, back=back if reply.refused else landing
+            )
+        else:
+            return page(start_response, "", status="404 Not Found", headers=headers)
         self.drain()
-        self.push_flash(view.csrf, outcome.flash)
-        return redirect(start_response, outcome.location, headers)
+        self.push_flash(view.csrf, flashes)
+        return redirect(start_response, location, headers)
+
+    def after(
+        self, view: screens.Viewer, who: Who, reply: Reply, *, back: str
+    ) -> tuple[str, list[Card]]:
+        """Where the reply takes the person, and what to tell them there."""
+        rendered = interactions.render(self.ctx, reply, actor=view.actor)
+        if reply.form is not None and rendered.form is not None:
+            return _form_location(reply.form, who), list(rendered.cards)
+        return back, list(rendered.cards)
 
     # ------------------------------------------------------------ delivery
 
     def drain(self) -> None:
         """Deliver what the action queued before the page is shown again (deterministic:
-        the page after the redirect shows the thread as it now is)."""
+        the page after the redirect shows the channel and thread as they now are)."""
         deadline = time.monotonic() + DRAIN_SECONDS
         workspace_id = self.workspace()[0]
         while True:
             now = self.ctx.clock.now()
             run_once(self.app.engine, self.app.deliver, now=now)
-            if self.due(now, workspace_id) == 0 or time.monotonic() > deadline:
+            if due_count(self.app.engine, now=now, workspace_id=workspace_id) == 0:
+                return
+            if time.monotonic() > deadline:
                 return
             time.sleep(0.02)  # the outbox worker thread holds a row: let it finish
-
-    def due(self, now: datetime, workspace_id: int) -> int:
-        with self.app.engine.connect() as connection:
-            query = (
-                select(func.count())
-                .select_from(outbox)
-                .where(outbox.c.status == PENDING, outbox.c.available_at <= now)
-                .where(outbox.c.workspace_id == workspace_id)
-            )
-            return int(connection.execute(query).scalar_one())
 
     # ------------------------------------------------------------ flash messages
 
@@ -205,3 +215,37 @@ class Sandbox:
     def pop_flash(self, session: str) -> list[Card]:
         with self._lock:
             return self._flash.pop(session, [])
+
+
+def _channel_page(channel: str | None) -> str:
+    return f"/c/{quote(channel, safe='')}" if channel else "/"
+
+
+def _form_location(form: FormRequest, who: Who) -> str:
+    if form.form == a.FORM_GROUP:
+        return "/groups/new"
+    if form.form == a.FORM_CONTRIBUTE:
+        return _channel_page(who.channel) + "#reply"
+    page_name = FORM_PAGES.get(form.form)
+    if page_name is None or not who.channel:
+        return _channel_page(who.channel)
+    return f"{_channel_page(who.channel)}/{page_name}"
+
+
+def _state(request: Request) -> dict[str, str]:
+    return {
+        name.removeprefix("state."): values[0]
+        for name, values in request.form.items()
+        if name.startswith("state.") and values
+    }
+
+
+def _values(request: Request) -> dict[str, object]:
+    """The form's inputs as the core reads them: one value, or a list for several."""
+    found: dict[str, object] = {}
+    for name, values in request.form.items():
+        if name in NOT_FORM_FIELDS or name.startswith("state."):
+            continue
+        kept = [v for v in values if v]
+        found[name] = kept if len(kept) > 1 else (kept[0] if kept else "")
+    return found

@@ -19,6 +19,7 @@ _socket_modes: dict[int, SocketMode] = {}
 def mount(app: App) -> None:
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+    from core.interactions import Platform
     from integrations.slack.bolt_app import build_bolt
     from integrations.slack.messenger import SlackMessenger
 
@@ -41,7 +42,7 @@ def mount(app: App) -> None:
         log.warning("Slack: set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
         return
     app.router.mount("/slack/", SlackRequestHandler(bolt))
-    app.messengers["slack"] = SlackMessenger(runtime)
+    app.messengers[Platform.SLACK] = SlackMessenger(runtime)
     if settings.SLACK_APP_TOKEN:
         from integrations.slack.socket_mode import SocketMode
 

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from core.services import delivery
 from core.services.context import Context
 from integrations.settings import Settings
-from integrations.slack import commands, interactions, submissions, threads
-from integrations.slack.runtime import PLATFORM, Runtime, web_client
+from integrations.slack import listeners
+from integrations.slack.runtime import Runtime, web_client
 
 log = logging.getLogger("intervision.slack")
 
@@ -63,10 +63,7 @@ def build_bolt(
 
         runtime = Runtime(ctx=ctx, settings=settings, client_for_team=client_for_team)
     bolt.middleware(_first_delivery_only(ctx))
-    commands.register(bolt, runtime)
-    threads.register(bolt, runtime)
-    interactions.register(bolt, runtime)
-    submissions.register(bolt, runtime)
+    listeners.register(bolt, runtime)
 
     @bolt.error
     def on_error(error: Exception, body: dict[str, Any]) -> None:
@@ -98,7 +95,7 @@ def delivery_key(body: dict[str, Any]) -> str | None:
 def _first_delivery_only(ctx: Context) -> Callable[..., Any]:
     def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
         key = delivery_key(req.body)
-        if key is not None and not delivery.first_delivery(ctx, platform=PLATFORM, key=key):
+        if key is not None and not delivery.first_delivery(ctx, platform="slack", key=key):
             retry = req.headers.get("x-slack-retry-num", ["0"])[0]
             log.info("Slack redelivered %s (retry %s): already applied", key, retry)
             return BoltResponse(status=200, body="")

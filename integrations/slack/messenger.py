@@ -1,26 +1,35 @@
-"""Delivers queued notifications to Slack: the meeting's one message (posted once, then
-updated in place), replies in its thread, private messages, and reports."""
+"""The ``Messenger`` port over Slack's Web API (``core.services.ports``).
+
+Every post carries message metadata (``event_type`` ``intervision_post``) with the
+delivery's key, so that ``find_post`` can find a message whose answer was lost.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.interactions import Platform, workspace_id
 from core.services import delivery
-from core.services.ports import Notification
-from core.views.outgoing import Outgoing, Target, prepare
+from core.services.ports import Destination
+from core.views import actions as a
+from core.views.vocabulary import Button, Buttons, Card, Form, Text, spans
 from integrations.slack import blocks
 from integrations.slack.runtime import Runtime
 
 log = logging.getLogger("intervision.slack")
 
+METADATA_TYPE = "intervision_post"
+HISTORY_PAGES = 5
+
 
 class SlackRetryLater(Exception):
-    """Slack said "not now" (HTTP 429) or the thread's root is not posted yet; the outbox
-    worker honours ``retry_after`` (seconds)."""
+    """Slack said "not now" (HTTP 429); the outbox comes back after ``retry_after`` s."""
 
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
@@ -31,67 +40,92 @@ class SlackMessenger:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
-    def deliver(self, notification: Notification) -> None:
-        outgoing = prepare(self.runtime.ctx, notification)
-        if outgoing is None:
-            return
-        client = self.runtime.client_for_workspace(notification.workspace_id)
+    def post(self, to: Destination, card: Card, *, key: str) -> str:
+        assert to.channel is not None
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
+        sent = self._post(to, to.channel, {**blocks.message(card), "metadata": metadata})
+        return str(sent["ts"])
+
+    def update(self, to: Destination, ref: str, card: Card) -> None:
+        assert to.channel is not None
+        self._call(to, "chat_update", channel=to.channel, ts=ref, **blocks.message(card))
+
+    def reply(self, to: Destination, card: Card) -> str:
+        assert to.channel is not None and to.thread is not None
+        sent = self._post(to, to.channel, {**blocks.message(card), "thread_ts": to.thread})
+        return str(sent["ts"])
+
+    def send_privately(self, to: Destination, card: Card) -> str:
+        sent = self._call(to, "chat_postMessage", channel=self._direct(to), **blocks.message(card))
+        return str(sent["ts"])
+
+    def open_form(self, to: Destination, form: Form) -> None:
+        """A modal needs a click (Slack's trigger): a direct message with a button that
+        opens the form."""
+        value = json.dumps({"form": form.callback_id, **form.state}, separators=(",", ":"))
+        button = Button(a.FORM_OPEN, form.title, value, "primary")
+        card = Card(blocks=(Text(spans(form.title)), Buttons((button,))), summary=form.title)
+        self.send_privately(to, card)
+
+    def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
+        assert to.channel is not None
+        cursor = None
+        for _ in range(HISTORY_PAGES):
+            found = self._call(
+                to,
+                "conversations_history",
+                channel=to.channel,
+                oldest=f"{since.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+                **({"cursor": cursor} if cursor else {}),
+            )
+            for message in found.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == METADATA_TYPE and payload.get("key") == key:
+                    return str(message["ts"])
+            cursor = (found.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
+        return None
+
+    # ------------------------------------------------------------------ helpers
+
+    def _client(self, to: Destination) -> WebClient:
+        return self.runtime.client_for_team(to.workspace)
+
+    def _call(self, to: Destination, method: str, **args: Any) -> Any:
         try:
-            self._send(client, outgoing, notification)
+            return getattr(self._client(to), method)(**args)
         except SlackApiError as exc:
             if exc.response.status_code == 429:
                 retry_after = float(exc.response.headers.get("Retry-After", "30") or 30)
                 raise SlackRetryLater("rate limited by Slack", retry_after) from exc
             raise
 
-    def _send(self, client: WebClient, out: Outgoing, notification: Notification) -> None:
-        ctx = self.runtime.ctx
-        payload = blocks.message(out.card)
-        if out.target is Target.MEETING_CARD:
-            assert out.meeting_id is not None and out.channel is not None
-            post = delivery.post_of(ctx, meeting_id=out.meeting_id)
-            if post is None:
-                sent = _post(client, out.channel, payload)
-                delivery.remember_post(
-                    ctx, meeting_id=out.meeting_id, channel=out.channel, ref=str(sent["ts"])
-                )
-            else:
-                client.chat_update(channel=post.channel, ts=post.ref, **payload)
-        elif out.target is Target.MEETING_THREAD:
-            assert out.meeting_id is not None
-            post = delivery.post_of(ctx, meeting_id=out.meeting_id)
-            if post is None:
-                raise SlackRetryLater("the meeting's message is not posted yet", 5.0)
-            _post(client, post.channel, {**payload, "thread_ts": post.ref})
-        elif out.target is Target.DIRECT:
-            assert out.person is not None
-            _post(
-                client, self._direct_channel(client, notification.workspace_id, out.person), payload
-            )
-        else:
-            assert out.channel is not None
-            _post(client, out.channel, payload)
+    def _post(self, to: Destination, channel: str, payload: dict[str, Any]) -> Any:
+        """chat.postMessage; on ``not_in_channel`` join the (public) channel, once."""
+        try:
+            return self._call(to, "chat_postMessage", channel=channel, **payload)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "not_in_channel":
+                raise
+            log.info("joining %s to post there", channel)
+            self._call(to, "conversations_join", channel=channel)
+            return self._call(to, "chat_postMessage", channel=channel, **payload)
 
-    def _direct_channel(self, client: WebClient, workspace_id: int, person: str) -> str:
+    def _direct(self, to: Destination) -> str:
+        """The direct-message channel with ``to.person`` (opened once, then remembered)."""
+        assert to.person is not None
         ctx = self.runtime.ctx
-        known = delivery.conversation_of(ctx, workspace_id=workspace_id, person=person)
+        workspace = workspace_id(ctx, Platform.SLACK, to.workspace)
+        known = delivery.conversation_of(ctx, workspace_id=workspace, person=to.person)
         if known and known.get("channel"):
             return str(known["channel"])
-        opened = client.conversations_open(users=person)
+        opened = self._call(to, "conversations_open", users=to.person)
         channel = str(opened["channel"]["id"])
         delivery.remember_conversation(
-            ctx, workspace_id=workspace_id, person=person, data={"channel": channel}
+            ctx, workspace_id=workspace, person=to.person, data={"channel": channel}
         )
         return channel
-
-
-def _post(client: WebClient, channel: str, payload: dict[str, Any]) -> Any:
-    """chat.postMessage; on ``not_in_channel`` join the channel and try once more."""
-    try:
-        return client.chat_postMessage(channel=channel, **payload)
-    except SlackApiError as exc:
-        if exc.response.get("error") != "not_in_channel":
-            raise
-        log.info("joining %s to post there", channel)
-        client.conversations_join(channel=channel)
-        return client.chat_postMessage(channel=channel, **payload)

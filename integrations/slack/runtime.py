@@ -1,40 +1,38 @@
-"""What every Slack listener shares: web clients, the workspace of a team, the person's
-language, and private explanations (refusals) — never silence."""
+"""What every Slack listener shares: web clients per team, who a person is (language and
+time zone from ``users.info``, remembered for an hour), and showing a core reply on the
+right Slack surface (ephemeral, direct message, modal, App Home)."""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from core.domain.common import Locale, Platform
-from core.domain.errors import DomainError
-from core.i18n import normalise_locale
-from core.services import groups
-from core.services.context import Actor, Context
-from core.views.direct import refusal
-from core.views.vocabulary import Card
+from core.interactions import Platform, Reply, Who, actor_of, render
+from core.services.context import Context
 from integrations.settings import Settings
 from integrations.slack import blocks
 
 log = logging.getLogger("intervision.slack")
-PLATFORM = "slack"
+
+PEOPLE_SECONDS = 3600.0
+"""How long a person's language and time zone from ``users.info`` are trusted."""
+MAX_PEOPLE = 10_000
 
 
 def web_client(settings: Settings, token: str | None) -> WebClient:
-    """Every WebClient we build: SLACK_API_URL as base URL, and 429s retried once after
-    their Retry-After."""
+    """Every WebClient we build has SLACK_API_URL as its base URL. It never sleeps out a
+    rate limit itself: a 429 reaches the caller (the outbox retries after Retry-After)."""
     base_url = settings.SLACK_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
-    client = WebClient(token=token, base_url=base_url, timeout=15)
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
-    return client
+    return WebClient(token=token, base_url=base_url, timeout=15)
 
 
 @dataclass
@@ -43,77 +41,101 @@ class Runtime:
     settings: Settings
     client_for_team: Callable[[str], WebClient]
     """The bot's client in a team (single workspace: the one bot token)."""
-    _workspaces: dict[str, int] = field(default_factory=dict)
-    _teams: dict[int, str] = field(default_factory=dict)
+    _people: dict[tuple[str, str], tuple[float, str | None, str | None]] = field(
+        default_factory=dict
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def workspace_id(self, team_id: str) -> int:
-        known = self._workspaces.get(team_id)
-        if known is None:
-            workspace = groups.ensure_workspace(
-                self.ctx, platform=Platform.SLACK, external_id=team_id
-            )
-            assert workspace.id is not None
-            known = self._workspaces[team_id] = workspace.id
-            self._teams[known] = team_id
-        return known
+    # ------------------------------------------------------------------ who
 
-    def actor(self, team_id: str, user: str) -> Actor:
-        return Actor(workspace_id=self.workspace_id(team_id), person=user)
+    def who(
+        self,
+        client: WebClient,
+        *,
+        team: str,
+        user: str,
+        channel: str | None = None,
+        message: str | None = None,
+    ) -> Who:
+        language, zone = self.person(client, team, user)
+        return Who(
+            platform=Platform.SLACK,
+            workspace=team,
+            person=user,
+            channel=channel if channel and not is_direct(channel) else None,
+            message=message,
+            language=language,
+            zone=zone,
+        )
 
-    def client_for_workspace(self, workspace_id: int) -> WebClient:
-        team = self._teams.get(workspace_id)
-        if team is None:
-            with self.ctx.uow() as uow:
-                team = uow.workspaces.get(workspace_id).external_id
-            self._teams[workspace_id] = team
-        return self.client_for_team(team)
-
-    def locale(
-        self, client: WebClient, user: str, *, hint: Locale | None = None, fallback: Locale = "nl"
-    ) -> Locale:
-        """The language the person typed in, else their Slack locale, else ``fallback``."""
-        if hint is not None:
-            return hint
+    def person(self, client: WebClient, team: str, user: str) -> tuple[str | None, str | None]:
+        """(locale, time zone) of a person, as Slack knows them (either may be missing)."""
+        key = (team, user)
+        with self._lock:
+            known = self._people.get(key)
+        if known is not None and time.monotonic() - known[0] < PEOPLE_SECONDS:
+            return known[1], known[2]
         try:
-            info = client.users_info(user=user, include_locale=True)
+            found = client.users_info(user=user, include_locale=True).get("user") or {}
         except SlackApiError as exc:
             log.info("users.info for %s failed: %s", user, exc.response.get("error"))
-            return fallback
-        found = (info.get("user") or {}).get("locale")
-        return normalise_locale(found, fallback) if found else fallback
+            return None, None
+        locale, zone = found.get("locale"), found.get("tz")
+        with self._lock:
+            if len(self._people) >= MAX_PEOPLE:
+                self._people.clear()
+            self._people[key] = (time.monotonic(), locale, zone)
+        return locale, zone
 
-    def tell(
+    # ------------------------------------------------------------------ answers
+
+    def show(
         self,
         client: WebClient,
+        who: Who,
+        reply: Reply,
         *,
-        channel: str | None,
-        user: str,
-        card: Card,
+        trigger_id: str | None = None,
+        respond: Callable[..., Any] | None = None,
+        channel: str | None = None,
         thread_ts: str | None = None,
+        invoked_as: str = "",
     ) -> None:
-        """A private message: ephemeral where we have a channel, else a direct message."""
+        """Show a reply to the person who acted: a form as a modal (``trigger_id``), the rest
+        privately — through ``respond`` (a slash command), as an ephemeral message in
+        ``channel`` (in the thread of ``thread_ts``), else as a direct message."""
+        if reply.is_empty:
+            return
+        rendered = render(self.ctx, reply, actor=actor_of(self.ctx, who), invoked_as=invoked_as)
+        if rendered.form is not None and trigger_id:
+            try:
+                client.views_open(trigger_id=trigger_id, view=blocks.modal(rendered.form))
+            except SlackApiError as exc:
+                log.warning("views.open failed: %s", exc.response.get("error"))
+        card = rendered.as_one_card()
+        if card is None:
+            return
         payload = blocks.message(card)
-        if channel:
+        if respond is not None:
+            respond(response_type="ephemeral", replace_original=False, **payload)
+            return
+        if channel and not is_direct(channel):
             extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
             try:
-                client.chat_postEphemeral(channel=channel, user=user, **payload, **extra)
+                client.chat_postEphemeral(channel=channel, user=who.person, **payload, **extra)
                 return
             except SlackApiError as exc:
-                log.info(
-                    "ephemeral in %s failed (%s): sending a DM", channel, exc.response.get("error")
-                )
-        client.chat_postMessage(channel=user, **payload)
+                error = exc.response.get("error")
+                log.info("ephemeral in %s failed (%s): sending a DM", channel, error)
+        client.chat_postMessage(channel=who.person, **payload)
 
-    def refuse(
-        self,
-        client: WebClient,
-        *,
-        error: DomainError,
-        locale: Locale,
-        channel: str | None,
-        user: str,
-        thread_ts: str | None = None,
-    ) -> None:
-        self.tell(
-            client, channel=channel, user=user, card=refusal(error, locale), thread_ts=thread_ts
-        )
+    def publish_home(self, client: WebClient, who: Who, reply: Reply) -> None:
+        rendered = render(self.ctx, reply, actor=actor_of(self.ctx, who))
+        card = rendered.as_one_card()
+        if card is not None:
+            client.views_publish(user_id=who.person, view=blocks.home_view(card))
+
+
+def is_direct(channel: str) -> bool:
+    """A direct message conversation with the app (``D…``): no group lives there."""
+    return channel.startswith("D")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from core.interactions import Platform
 from integrations.teams.activities import Activity
 from integrations.teams.auth import KeySet, TokenValidator, Unauthorized
 from integrations.teams.bot import TeamsBot
@@ -57,7 +58,7 @@ def mount(app: App) -> None:
     if settings.TEAMS_ALLOW_UNAUTHENTICATED:
         log.warning(UNAUTHENTICATED_WARNING)
     app.router.mount(PATH, endpoint)
-    app.messengers["teams"] = messenger
+    app.messengers[Platform.TEAMS] = messenger
 
 
 def _no_token() -> str:

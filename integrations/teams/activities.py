@@ -113,3 +113,21 @@ def reference_of(activity: Activity, bot_id: str) -> dict[str, Any]:
     if activity.personal:
         data["personal_conversation_id"] = activity.conversation.id
     return data
+
+
+DATE_SUFFIX, TIME_SUFFIX = "__date", "__time"
+"""A moment is two inputs on a card (``Input.Date`` and ``Input.Time``): ``<id>__date``."""
+
+
+def form_values(data: dict[str, Any]) -> dict[str, Any]:
+    """A submitted card's inputs as the core reads them: a moment's date and time joined
+    into ISO 8601 without an offset (the person's own time zone)."""
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name.endswith(DATE_SUFFIX):
+            base = name.removesuffix(DATE_SUFFIX)
+            clock = str(data.get(base + TIME_SUFFIX) or "09:00")
+            values[base] = f"{value}T{clock}" if value else ""
+        elif not name.endswith(TIME_SUFFIX):
+            values[name] = value
+    return values

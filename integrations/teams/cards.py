@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from core.domain.common import Locale
 from core.i18n import t
+from core.interactions import Locale
 from core.views.vocabulary import (
     Block,
     Button,
@@ -37,13 +37,13 @@ from core.views.vocabulary import (
     Text,
     TextInput,
 )
+from integrations.teams.activities import DATE_SUFFIX, TIME_SUFFIX
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _STYLES = {"primary": "positive", "danger": "destructive"}
-DATE_SUFFIX, TIME_SUFFIX = "__date", "__time"
 ACTIONS_PER_ROW = 3
 
 
@@ -132,12 +132,10 @@ def render_card(card: Card, *, names: Mapping[str, str] | None = None) -> dict[s
     return _card(body, renderer.entities, fallback=card.summary)
 
 
-def render_form(
-    form: Form, *, names: Mapping[str, str] | None = None, locale: Locale = "nl"
-) -> dict[str, Any]:
+def render_form(form: Form, *, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A form as a card: its submit button is an ``Action.Execute`` whose verb is the form's
     callback id and whose data carries the form's state."""
-    renderer = _Renderer(names or {}, locale)
+    renderer = _Renderer(names or {}, form.locale)
     body = [_text(escape(form.title), size="Large", weight="Bolder"), *renderer.body(form.blocks)]
     card = _card(body, renderer.entities, fallback=form.title)
     card["actions"] = [

@@ -1,17 +1,27 @@
-"""Delivers queued notifications to Teams: the meeting's one card (posted once, then
-updated in place), replies in its thread, channel posts and proactive 1:1 messages."""
+"""The ``Messenger`` port over the Bot Connector (``core.services.ports``): channel posts
+and their threads, in-place updates, and proactive 1:1 messages.
+
+Conversation references are learnt from the activities people send (``bot.remember``).
+A person who never wrote to the bot is found in the team's roster, read here (in the
+outbox worker), never inside an inbound request.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from typing import Any
 
+from core import interactions
+from core.interactions import Platform
 from core.services import delivery
 from core.services.context import Context
-from core.services.ports import Notification
-from core.views.outgoing import Outgoing, Target, prepare
-from core.views.vocabulary import Card, ContextLine, Fields, Mention, Text
+from core.services.ports import Destination
+from core.views.vocabulary import Card, ContextLine, Fields, Form, Mention, Text
 from integrations.teams import cards
 from integrations.teams.connector import Connector
+
+log = logging.getLogger("intervision.teams")
 
 
 class NoConversation(Exception):
@@ -21,7 +31,7 @@ class NoConversation(Exception):
 
 
 def channel_key(channel: str) -> str:
-    """Channel references are kept beside people's, under this key (decision 0001)."""
+    """Channel references are kept beside people's, under this key (decision 0006)."""
     return f"channel:{channel}"
 
 
@@ -35,59 +45,96 @@ class TeamsMessenger:
         self.connector = connector
         self.app_id = app_id
 
-    def deliver(self, notification: Notification) -> None:
-        outgoing = prepare(self.ctx, notification)
-        if outgoing is not None:
-            self.send(notification.workspace_id, outgoing)
+    # ------------------------------------------------------------------ the port
 
-    def send(self, workspace_id: int, out: Outgoing) -> None:
-        activity = self.activity(workspace_id, out.card)
-        if out.target is Target.DIRECT:
-            assert out.person is not None
-            self.direct(workspace_id, out.person, activity)
-            return
-        assert out.channel is not None
-        service_url = self.channel_ref(workspace_id, out.channel)["service_url"]
-        if out.target is Target.CHANNEL:
-            self.connector.send(service_url, out.channel, activity)
-            return
-        assert out.meeting_id is not None
-        post = delivery.post_of(self.ctx, meeting_id=out.meeting_id)
-        if out.target is Target.MEETING_CARD and post is not None:
-            self.connector.update(service_url, post.channel, post.ref, activity)
-            return
-        if out.target is Target.MEETING_CARD:
-            ref = self.connector.send(service_url, out.channel, activity)
-            delivery.remember_post(
-                self.ctx, meeting_id=out.meeting_id, channel=out.channel, ref=ref
-            )
-            return
-        if post is None:  # the card first, so the thread has a root
-            self.deliver(
-                Notification(
-                    topic="meeting.card", workspace_id=workspace_id, meeting_id=out.meeting_id
-                )
-            )
-            post = delivery.post_of(self.ctx, meeting_id=out.meeting_id)
-            assert post is not None
-        self.connector.send(service_url, thread_of(post.channel, post.ref), activity)
+    def post(self, to: Destination, card: Card, *, key: str) -> str:
+        assert to.channel is not None
+        service_url = self._channel(to)["service_url"]
+        return self.connector.send(service_url, to.channel, self._activity(to.workspace, card))
 
-    def activity(self, workspace_id: int, card: Card) -> dict[str, Any]:
-        names = self.names(workspace_id, card)
-        return cards.message(cards.render_card(card, names=names), card.summary)
+    def update(self, to: Destination, ref: str, card: Card) -> None:
+        assert to.channel is not None
+        service_url = self._channel(to)["service_url"]
+        self.connector.update(service_url, to.channel, ref, self._activity(to.workspace, card))
 
-    def direct(self, workspace_id: int, person: str, activity: dict[str, Any]) -> None:
-        """A proactive 1:1 message, in the person's chat with the bot (created if needed)."""
-        ref = delivery.conversation_of(self.ctx, workspace_id=workspace_id, person=person)
+    def reply(self, to: Destination, card: Card) -> str:
+        assert to.channel is not None and to.thread is not None
+        service_url = self._channel(to)["service_url"]
+        thread = thread_of(to.channel, to.thread)
+        return self.connector.send(service_url, thread, self._activity(to.workspace, card))
+
+    def send_privately(self, to: Destination, card: Card) -> str:
+        return self._direct(to, self._activity(to.workspace, card))
+
+    def open_form(self, to: Destination, form: Form) -> None:
+        """The form as a card in the person's personal chat with the bot."""
+        self._direct(to, cards.message(self.form(to.workspace, form), form.title))
+
+    def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
+        """The Bot Connector cannot list a channel's messages: a post whose answer was lost
+        cannot be found again here (reading them needs Microsoft Graph)."""
+        return None
+
+    # ------------------------------------------------------------------ rendering
+
+    def card(self, tenant: str, card: Card) -> dict[str, Any]:
+        """An Adaptive Card with real mentions of the people it names."""
+        return cards.render_card(card, names=self.names(tenant, card.blocks))
+
+    def form(self, tenant: str, form: Form) -> dict[str, Any]:
+        """A form as a card; its people pickers offer everyone the bot knows by name."""
+        known = delivery.people_named(self.ctx, workspace_id=self._workspace(tenant))
+        return cards.render_form(form, names=known)
+
+    def _activity(self, tenant: str, card: Card) -> dict[str, Any]:
+        return cards.message(self.card(tenant, card), card.summary)
+
+    def names(self, tenant: str, blocks: tuple[Any, ...]) -> dict[str, str]:
+        """Display names of the people shown, from their stored references."""
+        people: set[str] = set()
+        for block in blocks:
+            parts = block.parts if isinstance(block, Text | ContextLine) else ()
+            if isinstance(block, Fields):
+                parts = tuple(p for f in block.items for p in f.value)
+            people |= {p.person for p in parts if isinstance(p, Mention)}
+        workspace = self._workspace(tenant)
+        names: dict[str, str] = {}
+        for person in sorted(people):
+            ref = delivery.conversation_of(self.ctx, workspace_id=workspace, person=person)
+            if ref and ref.get("name"):
+                names[person] = str(ref["name"])
+        return names
+
+    # ------------------------------------------------------------------ references
+
+    def _workspace(self, tenant: str) -> int:
+        return interactions.workspace_id(self.ctx, Platform.TEAMS, tenant)
+
+    def _channel(self, to: Destination) -> dict[str, Any]:
+        assert to.channel is not None
+        ref = delivery.conversation_of(
+            self.ctx, workspace_id=self._workspace(to.workspace), person=channel_key(to.channel)
+        )
         if ref is None:
-            raise NoConversation(f"no conversation reference for {person}")
+            raise NoConversation(f"the bot has not been reached from channel {to.channel} yet")
+        return ref
+
+    def _direct(self, to: Destination, activity: dict[str, Any]) -> str:
+        """A proactive 1:1 message, in the person's chat with the bot (created if needed)."""
+        assert to.person is not None
+        workspace = self._workspace(to.workspace)
+        ref = delivery.conversation_of(self.ctx, workspace_id=workspace, person=to.person)
+        if ref is None and to.channel is not None:
+            ref = self._from_roster(workspace, to)
+        if ref is None:
+            raise NoConversation(f"no conversation reference for {to.person}")
         conversation = ref.get("personal_conversation_id")
         if not conversation:
             conversation = self.connector.create_conversation(
                 ref["service_url"],
                 {
                     "bot": {"id": ref.get("bot_id") or f"28:{self.app_id}"},
-                    "members": [{"id": ref.get("user_id") or person}],
+                    "members": [{"id": ref.get("user_id") or to.person}],
                     "tenantId": ref.get("tenant_id"),
                     "channelData": {"tenant": {"id": ref.get("tenant_id")}},
                     "isGroup": False,
@@ -95,31 +142,36 @@ class TeamsMessenger:
             )
             delivery.remember_conversation(
                 self.ctx,
-                workspace_id=workspace_id,
-                person=person,
+                workspace_id=workspace,
+                person=to.person,
                 data={**ref, "personal_conversation_id": conversation},
             )
-        self.connector.send(ref["service_url"], conversation, activity)
+        return self.connector.send(ref["service_url"], conversation, activity)
 
-    def channel_ref(self, workspace_id: int, channel: str) -> dict[str, Any]:
-        ref = delivery.conversation_of(
-            self.ctx, workspace_id=workspace_id, person=channel_key(channel)
-        )
-        if ref is None:
-            raise NoConversation(f"the bot has not been reached from channel {channel} yet")
-        return ref
-
-    def names(self, workspace_id: int, card: Card) -> dict[str, str]:
-        """Display names of the people a card mentions, from their stored references."""
-        people: set[str] = set()
-        for block in card.blocks:
-            parts = block.parts if isinstance(block, Text | ContextLine) else ()
-            if isinstance(block, Fields):
-                parts = tuple(p for f in block.items for p in f.value)
-            people |= {p.person for p in parts if isinstance(p, Mention)}
-        names: dict[str, str] = {}
-        for person in sorted(people):
-            ref = delivery.conversation_of(self.ctx, workspace_id=workspace_id, person=person)
-            if ref and ref.get("name"):
-                names[person] = str(ref["name"])
-        return names
+    def _from_roster(self, workspace: int, to: Destination) -> dict[str, Any] | None:
+        """Everyone in the channel's team, so that the bot reaches members who never wrote
+        to it; returns ``to.person``'s reference if the roster has them."""
+        channel = self._channel(to)
+        log.info("Microsoft Teams: reading the roster of %s for %s", to.channel, to.person)
+        found = None
+        for member in self.connector.members(channel["service_url"], str(to.channel)):
+            person = member.get("aadObjectId")
+            if not person:
+                continue
+            known = delivery.conversation_of(self.ctx, workspace_id=workspace, person=person)
+            data = {
+                "service_url": channel["service_url"],
+                "tenant_id": member.get("tenantId") or channel.get("tenant_id"),
+                "user_id": member.get("id"),
+                "aad_object_id": person,
+                "name": member.get("name"),
+                "bot_id": channel.get("bot_id"),
+                **(known or {}),
+            }
+            if data != known:
+                delivery.remember_conversation(
+                    self.ctx, workspace_id=workspace, person=person, data=data
+                )
+            if person == to.person:
+                found = data
+        return found

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from core.domain.common import Locale
 from core.i18n import t
+from core.interactions import Locale
 from core.views.home import COMMANDS
 from integrations.settings import Settings
 

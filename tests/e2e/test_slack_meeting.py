@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from core.domain.meeting import MeetingState
 from core.domain.method import Speakers
-from core.services import delivery
+from core.services import queries
 from core.views import actions as a
 from tests.support.slack_fake import Call
 from tests.support.slack_meeting import button, latest_card, meeting, root_posts, settle
@@ -61,8 +61,8 @@ def test_a_full_meeting_runs_in_one_message_and_its_thread(db_url: str) -> None:
             settle(world)
             position = meeting(world, meeting_id).position
             advance = button(latest_card(world), a.MEETING_ADVANCE)
-            assert advance["value"] == position
-            world.click(FACILITATOR, a.MEETING_ADVANCE, position, root_ts)
+            assert advance["value"] == a.meeting_value(meeting_id, position)
+            world.click(FACILITATOR, a.MEETING_ADVANCE, advance["value"], root_ts)
             fake.wait_for(
                 lambda p=position: meeting(world, meeting_id).position != p,  # type: ignore[misc]
                 what=f"advance from {position}",
@@ -100,7 +100,7 @@ def test_a_full_meeting_runs_in_one_message_and_its_thread(db_url: str) -> None:
 
 
 def _ts(world: SlackWorld, meeting_id: int) -> str:
-    post = delivery.post_of(world.app.ctx, meeting_id=meeting_id)
+    post = queries.meeting_post(world.app.ctx, meeting_id=meeting_id)
     assert post is not None and post.channel == CHANNEL
     return post.ref
 
@@ -131,11 +131,15 @@ def _play_phase(world: SlackWorld, meeting_id: int, root_ts: str) -> int:
     for index, person in enumerate(speakers):
         text = "4 - a useful meeting" if phase.id == "evaluation" else f"{phase.id}: {person}?"
         if phase.id == "information_questions" and index == 0:
-            world.click(person, a.MEETING_CONTRIBUTE, current.position, root_ts)
+            world.click(
+                person, a.MEETING_CONTRIBUTE, a.meeting_value(meeting_id, current.position), root_ts
+            )
             form = world.opened_view(a.FORM_CONTRIBUTE)
             world.submit(person, form, {a.INPUT_TEXT: "Who else lives in the house?"})
         elif phase.id == "information_questions" and index == len(speakers) - 1:
-            world.click(person, a.MEETING_PASS, current.position, root_ts)
+            world.click(
+                person, a.MEETING_PASS, a.meeting_value(meeting_id, current.position), root_ts
+            )
             world.fake.wait_for(
                 lambda p=person: p in (meeting(world, meeting_id).current_round or round_).passed,  # type: ignore[misc]
                 what="a pass",

@@ -14,9 +14,11 @@ from sqlalchemy import Engine, select
 from core.jobs.outbox_worker import (
     BACKOFF_CAP_SECONDS,
     MAX_ATTEMPTS,
+    Claimed,
     OutboxWorker,
     backoff_seconds,
     claim_due,
+    mark_delivered,
     parked,
     pending_count,
     requeue,
@@ -52,9 +54,22 @@ def row(engine: Engine) -> dict[str, object]:
         return dict(connection.execute(select(outbox)).mappings().one())
 
 
-def failing(exc: Exception) -> Callable[[Notification], None]:
-    def handler(_: Notification) -> None:
+def failing(exc: Exception) -> Callable[[Claimed], None]:
+    def handler(_: Claimed) -> None:
         raise exc
+
+    return handler
+
+
+def delivering(
+    engine: Engine, now: datetime, then: Callable[[Notification], object] = lambda _: None
+) -> Callable[[Claimed], None]:
+    """A handler that delivers by marking the row delivered, as ``Deliverer`` does in the
+    transaction of its bookkeeping."""
+
+    def handler(item: Claimed) -> None:
+        then(item.notification)
+        mark_delivered(engine, item.id, now)
 
     return handler
 
@@ -64,7 +79,7 @@ def test_run_once_delivers_pending_rows(
 ) -> None:
     queue(uow_factory, 3)
     seen: list[Notification] = []
-    summary = run_once(engine, seen.append, now=NOW)
+    summary = run_once(engine, delivering(engine, NOW, seen.append), now=NOW)
     assert (summary.delivered, summary.failed) == (3, 0)
     assert [n.person for n in seen] == ["U0", "U1", "U2"]
     assert pending_count(engine) == 0
@@ -73,15 +88,21 @@ def test_run_once_delivers_pending_rows(
     assert {(r["status"], r["delivered_at"], r["locked_until"]) for r in rows} == {
         ("delivered", NOW, None)
     }
-    assert run_once(engine, seen.append, now=NOW + timedelta(hours=1)).claimed == 0
+    later = NOW + timedelta(hours=1)
+    assert run_once(engine, delivering(engine, later), now=later).claimed == 0
 
 
 def test_rows_not_yet_available_wait(
     engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
 ) -> None:
     queue(uow_factory, 1, now=NOW + timedelta(minutes=5))
-    assert run_once(engine, lambda _: None, now=NOW).claimed == 0
-    assert run_once(engine, lambda _: None, now=NOW + timedelta(minutes=5)).delivered == 1
+    assert run_once(engine, delivering(engine, NOW), now=NOW).claimed == 0
+    assert (
+        run_once(
+            engine, delivering(engine, NOW + timedelta(minutes=5)), now=NOW + timedelta(minutes=5)
+        ).delivered
+        == 1
+    )
 
 
 def test_a_failing_handler_is_retried_with_backoff(
@@ -98,7 +119,7 @@ def test_a_failing_handler_is_retried_with_backoff(
     assert isinstance(available_at, datetime)
     assert NOW + timedelta(seconds=1) <= available_at <= NOW + timedelta(seconds=2)
 
-    assert run_once(engine, lambda _: None, now=NOW).claimed == 0  # not before the backoff
+    assert run_once(engine, delivering(engine, NOW), now=NOW).claimed == 0  # not before the backoff
     run_once(engine, failing(ConnectionError("still down")), now=available_at)
     second = row(engine)
     assert second["attempts"] == 2
@@ -106,8 +127,8 @@ def test_a_failing_handler_is_retried_with_backoff(
     assert available_at + timedelta(seconds=2) <= second["available_at"]
     assert second["available_at"] <= available_at + timedelta(seconds=4)
 
-    delivered: list[Notification] = []
-    assert run_once(engine, delivered.append, now=NOW + timedelta(minutes=1)).delivered == 1
+    later = NOW + timedelta(minutes=1)
+    assert run_once(engine, delivering(engine, later), now=later).delivered == 1
     assert row(engine)["status"] == "delivered"
 
 
@@ -117,8 +138,18 @@ def test_retry_after_is_honoured(engine: Engine, uow_factory: Callable[[], SqlUn
     limited = row(engine)
     assert limited["available_at"] == NOW + timedelta(seconds=30)
     assert limited["attempts"] == 1
-    assert run_once(engine, lambda _: None, now=NOW + timedelta(seconds=29)).claimed == 0
-    assert run_once(engine, lambda _: None, now=NOW + timedelta(seconds=30)).delivered == 1
+    assert (
+        run_once(
+            engine, delivering(engine, NOW + timedelta(seconds=29)), now=NOW + timedelta(seconds=29)
+        ).claimed
+        == 0
+    )
+    assert (
+        run_once(
+            engine, delivering(engine, NOW + timedelta(seconds=30)), now=NOW + timedelta(seconds=30)
+        ).delivered
+        == 1
+    )
 
 
 def test_parked_after_eight_failures(
@@ -133,7 +164,12 @@ def test_parked_after_eight_failures(
     stored = row(engine)
     assert (stored["status"], stored["attempts"]) == ("parked", MAX_ATTEMPTS)
     assert pending_count(engine) == 0
-    assert run_once(engine, lambda _: None, now=now + timedelta(days=1)).claimed == 0
+    assert (
+        run_once(
+            engine, delivering(engine, now + timedelta(days=1)), now=now + timedelta(days=1)
+        ).claimed
+        == 0
+    )
 
     [shown] = parked(engine)
     assert shown.attempts == MAX_ATTEMPTS
@@ -142,7 +178,7 @@ def test_parked_after_eight_failures(
 
     assert requeue(engine, shown.id, now=now) is True
     assert requeue(engine, shown.id, now=now) is False
-    assert run_once(engine, lambda _: None, now=now).delivered == 1
+    assert run_once(engine, delivering(engine, now), now=now).delivered == 1
 
 
 def test_a_leased_row_is_not_claimed_twice(
@@ -201,7 +237,7 @@ def test_worker_thread_delivers_on_wake_and_stops_promptly(
     engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
 ) -> None:
     delivered = threading.Event()
-    worker = OutboxWorker(engine, lambda _: delivered.set(), interval=60)
+    worker = OutboxWorker(engine, delivering(engine, NOW, lambda _: delivered.set()), interval=60)
     worker.start()
     try:
         queue(uow_factory, 1, now=datetime.now(UTC))

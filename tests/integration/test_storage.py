@@ -89,7 +89,7 @@ def save_and_reload(uow_factory: UowFactory, meeting: Meeting) -> Meeting:
     with uow_factory() as uow:
         loaded = uow.meetings.get(meeting.id)
     assert dump(loaded) == dump(meeting)
-    assert loaded.events == []
+    assert loaded.events == ()
     return loaded
 
 
@@ -491,7 +491,7 @@ def test_outbox_rows_follow_their_transaction(uow_factory: UowFactory, engine: E
 
 def test_migrations_match_the_tables(engine: Engine) -> None:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert current_revision(engine) == head == "0001"
+    assert current_revision(engine) == head == "0002"
     with engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "compare_server_default": True}

@@ -9,18 +9,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine
 
+from core.bootstrap import bootstrap
 from core.domain.case import CaseStatus
 from core.domain.common import Platform
 from core.domain.errors import NotPossibleNow
 from core.domain.meeting import MeetingState
 from core.domain.round import RoundStatus
 from core.domain.tasks import TaskKind, TaskStatus
-from core.jobs.outbox_worker import pending_count, run_once
+from core.jobs.outbox_worker import Claimed, mark_delivered, pending_count, run_once
 from core.methods import MethodLibrary
 from core.services import contributions, groups, meetings, preparation
-from core.services.context import Actor, Context
+from core.services.context import Actor
 from core.services.ports import Notification
-from core.storage.uow import make_uow_factory
 from tests.support.drive import play_to_the_end
 from tests.support.factories import library
 from tests.support.fakes import FakeClock
@@ -32,7 +32,7 @@ MEMBERS = [f"U_M{i}" for i in range(1, 6)]
 
 def test_a_meeting_through_the_services(engine: Engine) -> None:
     clock = FakeClock()
-    ctx = Context(uow=make_uow_factory(engine), methods=MethodLibrary([SAMPLE]), clock=clock)
+    ctx = bootstrap(engine, methods=MethodLibrary([SAMPLE]), clock=clock)
     workspace = groups.ensure_workspace(ctx, platform=Platform.SLACK, external_id="T1")
     assert workspace.id is not None
     assert groups.ensure_workspace(ctx, platform=Platform.SLACK, external_id="T1") == workspace
@@ -54,7 +54,7 @@ def test_a_meeting_through_the_services(engine: Engine) -> None:
     planned = meetings.schedule_meeting(
         ctx, actor=facilitator, group_id=group.id, at=clock.now() + timedelta(days=7)
     )
-    assert planned.id is not None and planned.version == 1
+    assert planned.id is not None and planned.version == 0  # added, not saved again
 
     case = preparation.submit_case(
         ctx, actor=owner, group_id=group.id, title="A night shift", help_question="What now?"
@@ -92,13 +92,18 @@ def test_a_meeting_through_the_services(engine: Engine) -> None:
     queued = pending_count(engine)
     assert queued > 0
     delivered: list[Notification] = []
-    assert run_once(engine, delivered.append, now=clock.now(), limit=1000).delivered == queued
+
+    def handler(item: Claimed) -> None:
+        delivered.append(item.notification)
+        mark_delivered(engine, item.id, clock.now())
+
+    assert run_once(engine, handler, now=clock.now(), limit=1000).delivered == queued
     assert {n.workspace_id for n in delivered} == {workspace.id}
 
 
 def test_a_whole_incident_meeting_end_to_end(engine: Engine) -> None:
     clock = FakeClock()
-    ctx = Context(uow=make_uow_factory(engine), methods=library(), clock=clock)
+    ctx = bootstrap(engine, methods=library(), clock=clock)
     workspace = groups.ensure_workspace(ctx, platform=Platform.TEAMS, external_id="tenant")
     assert workspace.id is not None
     admin = Actor(workspace_id=workspace.id, person="", is_admin=True)

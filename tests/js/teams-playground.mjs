@@ -66,7 +66,8 @@ try {
   await page.getByText('installationUpdate 200').first().waitFor();
   await general.click();
   await page.getByRole('button', { name: 'Post', exact: true }).waitFor();
-  await page.getByText('getConversationMembers 200').first().waitFor();
+  // the channel's own greeting reached our bot (the Python side also waits for it in our log)
+  await page.getByText('conversationUpdate 200').first().waitFor();
   await shot('01-channel');
   console.log('CHANNEL OPEN');
   await waitForGo(90_000);

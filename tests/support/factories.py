@@ -9,6 +9,7 @@ from core.domain.common import Platform
 from core.domain.group import Group, Mode
 from core.methods import MethodLibrary, load_library
 from core.services import groups as group_services
+from core.services import notify
 from core.services.context import Actor, Context
 from tests.support.fakes import FakeClock, FakeUnitOfWork, Store
 
@@ -70,7 +71,10 @@ class World:
 
 def make_world(*, methods: MethodLibrary | None = None) -> World:
     store, clock = Store(), FakeClock()
-    ctx = Context(uow=lambda: FakeUnitOfWork(store), methods=methods or library(), clock=clock)
+    publish = notify.publisher(clock)
+    ctx = Context(
+        uow=lambda: FakeUnitOfWork(store, publish), methods=methods or library(), clock=clock
+    )
     workspace = group_services.ensure_workspace(ctx, platform=Platform.SLACK, external_id="T1")
     assert workspace.id is not None
     return World(store=store, clock=clock, ctx=ctx, workspace_id=workspace.id)

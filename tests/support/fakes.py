@@ -16,12 +16,13 @@ from typing import Any, Self
 
 from core.domain.case import Case, CaseStatus
 from core.domain.errors import ConcurrentChange, NotFound
+from core.domain.events import Aggregate
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.tasks import PreparationTask, TaskStatus
 from core.domain.workspace import Workspace
-from core.services.ports import MeetingPost, Notification
+from core.services.ports import MeetingPost, Notification, Publisher
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Store:
     tasks: dict[str, PreparationTask] = field(default_factory=dict)
     inbound: set[tuple[str, str]] = field(default_factory=set)
     outbox: list[Notification] = field(default_factory=list)
+    delivered: set[int] = field(default_factory=set)
     posts: dict[int, MeetingPost] = field(default_factory=dict)
     conversations: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     ids: Any = field(default_factory=lambda: itertools.count(1))
@@ -57,10 +59,18 @@ def _get(table: dict[Any, Any], key: Any, what: str) -> Any:
 
 
 class _Repo:
-    def __init__(self, data: Store, shared: Store | None = None) -> None:
+    def __init__(
+        self, data: Store, shared: Store | None = None, seen: list[Aggregate] | None = None
+    ) -> None:
         self.data = data
         self.shared = shared or data
         """The committed store: versions are checked against it, as a database would."""
+        self.seen = seen if seen is not None else []
+        """Aggregates added or saved: their events are published on commit."""
+
+    def _saw(self, aggregate: Aggregate) -> None:
+        if not any(item is aggregate for item in self.seen):
+            self.seen.append(aggregate)
 
 
 class FakeWorkspaces(_Repo):
@@ -128,12 +138,14 @@ class FakeMeetings(_Repo):
     def add(self, meeting: Meeting) -> Meeting:
         meeting.id = next(self.data.ids)
         self.data.meetings[meeting.id] = meeting.model_copy(deep=True)
+        self._saw(meeting)
         return meeting
 
     def save(self, meeting: Meeting) -> None:
         for contribution in meeting.contributions:
             contribution.meeting_id = meeting.id or 0
         _save_versioned(self.data.meetings, self.shared.meetings, meeting)
+        self._saw(meeting)
 
     def for_group(self, group_id: int) -> list[Meeting]:
         found = [m for m in self.data.meetings.values() if m.group_id == group_id]
@@ -166,11 +178,13 @@ class FakeCases(_Repo):
     def add(self, case: Case) -> Case:
         case.id = next(self.data.ids)
         self.data.cases[case.id] = case.model_copy(deep=True)
+        self._saw(case)
         return case
 
     def save(self, case: Case) -> None:
         assert case.id is not None
         self.data.cases[case.id] = case.model_copy(deep=True)
+        self._saw(case)
 
     def for_group(self, group_id: int, statuses: tuple[CaseStatus, ...] = ()) -> list[Case]:
         return [
@@ -234,13 +248,21 @@ class FakeOutbox(_Repo):
     def add(self, notification: Notification, *, now: datetime) -> None:
         self.data.outbox.append(notification)
 
+    def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
+        self.data.delivered.add(outbox_id)
+
 
 class FakePosts(_Repo):
     def get(self, meeting_id: int) -> MeetingPost | None:
         return self.data.posts.get(meeting_id)
 
-    def put(self, post: MeetingPost, *, now: datetime) -> None:
-        self.data.posts[post.meeting_id] = post
+    def begin(self, meeting_id: int, channel: str, *, key: str, now: datetime) -> None:
+        self.data.posts[meeting_id] = MeetingPost(
+            meeting_id=meeting_id, channel=channel, ref=None, key=key, created_at=now
+        )
+
+    def confirm(self, meeting_id: int, ref: str) -> None:
+        self.data.posts[meeting_id] = self.data.posts[meeting_id].model_copy(update={"ref": ref})
 
     def find(self, channel: str, ref: str) -> MeetingPost | None:
         return next(
@@ -255,20 +277,31 @@ class FakeConversations(_Repo):
     def put(self, workspace_id: int, person: str, data: dict[str, Any], *, now: datetime) -> None:
         self.data.conversations[(workspace_id, person)] = dict(data)
 
+    def named(self, workspace_id: int) -> dict[str, str]:
+        return {
+            person: str(data["name"])
+            for (ws, person), data in self.data.conversations.items()
+            if ws == workspace_id and data.get("name")
+        }
+
 
 class FakeUnitOfWork:
-    """Works on a copy of the store; ``commit`` makes the copy the store."""
+    """Works on a copy of the store; ``commit`` publishes the saved aggregates' events (as
+    the real unit of work does) and makes the copy the store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, publish: Publisher | None = None) -> None:
         self.store = store
+        self.publish = publish
         self.committed = False
+        self.seen: list[Aggregate] = []
 
     def __enter__(self) -> Self:
         self.working = copy.deepcopy(self.store)
+        self.seen = []
         self.workspaces = FakeWorkspaces(self.working)
         self.groups = FakeGroups(self.working, self.store)
-        self.meetings = FakeMeetings(self.working, self.store)
-        self.cases = FakeCases(self.working)
+        self.meetings = FakeMeetings(self.working, self.store, self.seen)
+        self.cases = FakeCases(self.working, seen=self.seen)
         self.goals = FakeGoals(self.working)
         self.tasks = FakeTasks(self.working)
         self.inbound = FakeInbound(self.working)
@@ -286,6 +319,11 @@ class FakeUnitOfWork:
         self.rollback()
 
     def commit(self) -> None:
+        for aggregate in self.seen:
+            events = aggregate.collect_events()
+            if events and self.publish is not None:
+                self.publish(self, aggregate, events)  # type: ignore[arg-type]
+        self.seen.clear()
         self.store.__dict__.update(self.working.__dict__)
         self.working = copy.deepcopy(self.store)
         self._rebind()
@@ -301,9 +339,12 @@ class FakeUnitOfWork:
             self.tasks,
             self.inbound,
             self.outbox,
+            self.posts,
+            self.conversations,
         ):
             repo.data = self.working
 
     def rollback(self) -> None:
+        self.seen.clear()
         self.working = copy.deepcopy(self.store)
         self._rebind()

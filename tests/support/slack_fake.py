@@ -45,9 +45,11 @@ class FakeSlack:
         self.problems: list[str] = []
         self.locales: dict[str, str] = {}
         self.not_in: set[str] = set()
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        """Channel -> the messages posted there, oldest first (conversations.history)."""
         self.failures: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
         self._lock = threading.Lock()
-        self._ts = 0
+        self._ts = 0.0
         self.teams: dict[str, str] = {}
         """Bot token -> the team auth.test names for it (default: TEAM)."""
         self.grants: dict[str, dict[str, Any]] = {}
@@ -153,9 +155,28 @@ class FakeSlack:
             channel = str(args.get("channel"))
             if channel in self.not_in:
                 return {"ok": False, "error": "not_in_channel"}
-            self._ts += 1
-            ts = f"{1700000000 + self._ts}.{self._ts:06d}"
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
+            self._ts = max(time.time(), self._ts + 0.000001)  # like Slack: unique, in time
+            ts = f"{self._ts:.6f}"
+            message = {"type": "message", "ts": ts, "text": args.get("text", ""), "bot_id": "B0BOT"}
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            if args.get("metadata"):
+                metadata = args["metadata"]
+                message["metadata"] = (
+                    json.loads(metadata) if isinstance(metadata, str) else metadata
+                )
+            self.history.setdefault(channel, []).append(message)
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "conversations.history":
+            channel = str(args.get("channel"))
+            oldest = float(args.get("oldest") or 0)
+            metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+            found = [
+                {k: v for k, v in m.items() if k != "metadata" or metadata}
+                for m in reversed(self.history.get(channel, []))
+                if float(m["ts"]) >= oldest and "thread_ts" not in m
+            ]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

@@ -66,17 +66,21 @@ class TeamsHarness:
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 body = response.read()
-                return response.status, json.loads(body) if body else None
+                answer = response.status, json.loads(body) if body else None
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+        self.deliver(strict=False)  # what the outbox worker does at once: answers, cards
+        return answer
 
-    def deliver(self) -> int:
-        """Run the outbox until it is empty (bounded); returns how many were delivered."""
+    def deliver(self, *, strict: bool = True) -> int:
+        """Run the outbox until nothing is due (bounded); returns how many were delivered.
+        ``strict``: a failed delivery fails the test (else it waits for its retry, as a
+        card for a channel the bot was not reached from yet does)."""
         total = 0
         for _ in range(50):
             summary = run_once(self.app.engine, self.app.deliver, now=datetime.now(UTC))
             total += summary.delivered
-            if summary.failed:
+            if summary.failed and strict:
                 raise AssertionError(f"delivery failed: {summary}")
             if summary.claimed == 0:
                 return total

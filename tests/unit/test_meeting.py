@@ -8,6 +8,7 @@ import pytest
 
 from core.domain.contribution import parse_score
 from core.domain.errors import InvalidInput, NotAllowed, NotPossibleNow
+from core.domain.events import RoundRevealed
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import ContributionKind
 from core.domain.round import RoundStatus
@@ -169,7 +170,7 @@ def test_write_first_contributions_stay_hidden_until_the_round_closes() -> None:
     assert meeting.contributions_in(3, viewer="B") == [written]
     meeting.advance(now=NOW)
     assert [c.id for c in meeting.contributions_in(3, viewer="C")] == [written.id]
-    assert "round.revealed" in [e.name for e in meeting.events]
+    assert RoundRevealed(phase_index=3) in meeting.events
 
 
 def test_only_the_chair_or_facilitator_speaks_in_a_facilitator_phase() -> None:

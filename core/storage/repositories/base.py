@@ -7,13 +7,21 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Table, update
 
 from core.domain.errors import ConcurrentChange
+from core.domain.events import Aggregate
 
 
 class SqlRepository:
     """Works inside the unit of work's transaction; never commits."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, seen: list[Aggregate] | None = None) -> None:
         self.connection = connection
+        self._seen = seen if seen is not None else []
+        """Aggregates added or saved in this unit of work: their events are collected on
+        commit."""
+
+    def _saw(self, aggregate: Aggregate) -> None:
+        if not any(item is aggregate for item in self._seen):
+            self._seen.append(aggregate)
 
 
 def update_versioned(

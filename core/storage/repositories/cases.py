@@ -21,6 +21,7 @@ class SqlCases(SqlRepository):
     def add(self, case: Case) -> Case:
         result = self.connection.execute(insert(cases).values(case_values(case)))
         case.id = new_id(result)
+        self._saw(case)
         return case
 
     def save(self, case: Case) -> None:
@@ -29,6 +30,7 @@ class SqlCases(SqlRepository):
         )
         if result.rowcount != 1:
             raise NotFound("case.not_found")
+        self._saw(case)
 
     def for_group(self, group_id: int, statuses: tuple[CaseStatus, ...] = ()) -> list[Case]:
         """The group's cases in the order they were submitted, optionally of some statuses."""

@@ -41,6 +41,7 @@ class SqlMeetings(SqlRepository):
         )
         meeting.id = new_id(result)
         self._write_contributions(meeting, stored={})
+        self._saw(meeting)
         return meeting
 
     def save(self, meeting: Meeting) -> None:
@@ -62,6 +63,7 @@ class SqlMeetings(SqlRepository):
         }
         self._write_contributions(meeting, stored=stored)
         meeting.version += 1
+        self._saw(meeting)
 
     def for_group(self, group_id: int) -> list[Meeting]:
         """All meetings of a group, by sequence."""

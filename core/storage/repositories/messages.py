@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Insert, exists, insert, select
+from sqlalchemy import Insert, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.services.ports import Notification
@@ -40,8 +40,12 @@ class SqlInboundEvents(SqlRepository):
 
 
 class SqlOutbox(SqlRepository):
+    added = 0
+    """Rows added in this unit of work since its last commit (the worker is woken for them)."""
+
     def add(self, notification: Notification, *, now: datetime) -> None:
         """Queue the notification in the current transaction: it exists only if that commits."""
+        self.added += 1
         self.connection.execute(
             insert(outbox).values(
                 topic=notification.topic,
@@ -52,4 +56,11 @@ class SqlOutbox(SqlRepository):
                 available_at=now,
                 created_at=now,
             )
+        )
+
+    def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
+        self.connection.execute(
+            update(outbox)
+            .where(outbox.c.id == outbox_id)
+            .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.services.ports import MeetingPost
@@ -18,20 +18,21 @@ class SqlMeetingPosts(SqlRepository):
         row = self.connection.execute(
             select(meeting_posts).where(meeting_posts.c.meeting_id == meeting_id)
         ).first()
-        return (
-            MeetingPost(meeting_id=row.meeting_id, channel=row.channel, ref=row.ref)
-            if row
-            else None
-        )
+        return _post(row) if row else None
 
-    def put(self, post: MeetingPost, *, now: datetime) -> None:
+    def begin(self, meeting_id: int, channel: str, *, key: str, now: datetime) -> None:
         self.connection.execute(
-            delete(meeting_posts).where(meeting_posts.c.meeting_id == post.meeting_id)
+            delete(meeting_posts).where(meeting_posts.c.meeting_id == meeting_id)
         )
         self.connection.execute(
             insert(meeting_posts).values(
-                meeting_id=post.meeting_id, channel=post.channel, ref=post.ref, created_at=now
+                meeting_id=meeting_id, channel=channel, ref=None, key=key, created_at=now
             )
+        )
+
+    def confirm(self, meeting_id: int, ref: str) -> None:
+        self.connection.execute(
+            update(meeting_posts).where(meeting_posts.c.meeting_id == meeting_id).values(ref=ref)
         )
 
     def find(self, channel: str, ref: str) -> MeetingPost | None:
@@ -40,11 +41,17 @@ class SqlMeetingPosts(SqlRepository):
                 meeting_posts.c.channel == channel, meeting_posts.c.ref == ref
             )
         ).first()
-        return (
-            MeetingPost(meeting_id=row.meeting_id, channel=row.channel, ref=row.ref)
-            if row
-            else None
-        )
+        return _post(row) if row else None
+
+
+def _post(row: Row[Any]) -> MeetingPost:
+    return MeetingPost(
+        meeting_id=row.meeting_id,
+        channel=row.channel,
+        ref=row.ref,
+        key=row.key,
+        created_at=row.created_at,
+    )
 
 
 class SqlConversationRefs(SqlRepository):
@@ -56,6 +63,18 @@ class SqlConversationRefs(SqlRepository):
             )
         ).first()
         return dict(row.data) if row else None
+
+    def named(self, workspace_id: int) -> dict[str, str]:
+        rows = self.connection.execute(
+            select(conversation_refs.c.person, conversation_refs.c.data).where(
+                conversation_refs.c.workspace_id == workspace_id
+            )
+        )
+        return {
+            row.person: str(row.data["name"])
+            for row in rows
+            if isinstance(row.data, dict) and row.data.get("name")
+        }
 
     def put(self, workspace_id: int, person: str, data: dict[str, Any], *, now: datetime) -> None:
         """Insert or replace in one statement: two activities from one person at the same

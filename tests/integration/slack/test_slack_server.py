@@ -12,12 +12,10 @@ from sqlalchemy import func, select
 
 from core.domain.meeting import MeetingState
 from core.jobs.outbox_worker import run_once
-from core.services import delivery, meetings, preparation
+from core.services import meetings, preparation, queries
 from core.services.context import Actor
-from core.services.ports import Notification
-from core.storage.tables import workspaces
+from core.storage.tables import outbox, workspaces
 from core.views import actions as a
-from integrations.slack.messenger import SlackRetryLater
 from tests.support.slack_fake import fixture
 from tests.support.slack_meeting import button, latest_card, meeting, root_posts, settle
 from tests.support.slack_world import (
@@ -55,7 +53,7 @@ def started(world: SlackWorld, method_id: str = "gossip", *, phases: int = 0) ->
     settle(world)
     posts = root_posts(world)
     assert len(posts) == 1
-    post = delivery.post_of(ctx, meeting_id=meeting_id)
+    post = queries.meeting_post(ctx, meeting_id=meeting_id)
     assert post is not None
     return meeting_id, post.ref
 
@@ -105,10 +103,10 @@ def test_a_redelivered_event_is_applied_once(world: SlackWorld) -> None:
 
 def test_a_double_click_on_advance_moves_the_meeting_once(world: SlackWorld) -> None:
     meeting_id, root_ts = started(world, phases=1)
-    position = meeting(world, meeting_id).position
-    assert button(latest_card(world), a.MEETING_ADVANCE)["value"] == position
-    world.click(FACILITATOR, a.MEETING_ADVANCE, position, root_ts)
-    world.click(FACILITATOR, a.MEETING_ADVANCE, position, root_ts)
+    value = a.meeting_value(meeting_id, meeting(world, meeting_id).position)
+    assert button(latest_card(world), a.MEETING_ADVANCE)["value"] == value
+    world.click(FACILITATOR, a.MEETING_ADVANCE, value, root_ts)
+    world.click(FACILITATOR, a.MEETING_ADVANCE, value, root_ts)
     world.fake.wait_for(lambda: world.fake.of("chat.postEphemeral"), what="the refusal")
     settle(world)
     assert meeting(world, meeting_id).phase_index == 1
@@ -279,22 +277,28 @@ def test_delivery_joins_a_channel_it_is_not_in(world: SlackWorld) -> None:
     assert [c.args["channel"] for c in world.fake.of("conversations.join")] == [CHANNEL]
 
 
-def test_a_rate_limited_delivery_carries_retry_after(world: SlackWorld) -> None:
+def test_a_rate_limited_delivery_is_retried_after_retry_after(world: SlackWorld) -> None:
     world.app.worker.stop()
     group_id = world.add_group()
     ws = world.workspace_id()
-    meetings.start_meeting(world.app.ctx, actor=Actor(ws, MEMBERS[0]), group_id=group_id)
-    for _ in range(2):  # the first try and the retry handler's one retry
-        world.fake.fail_next(
-            "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "1"}
-        )
-    messenger = world.app.messengers["slack"]
-    note = Notification(topic="meeting.card", workspace_id=ws, group_id=group_id, meeting_id=1)
-    with pytest.raises(SlackRetryLater) as raised:
-        messenger.deliver(note)
-    assert raised.value.retry_after == 1.0
-    summary = run_once(
-        world.app.engine, world.app.deliver, now=datetime.now(UTC) + timedelta(seconds=5)
+    started = meetings.start_meeting(world.app.ctx, actor=Actor(ws, MEMBERS[0]), group_id=group_id)
+    meeting_id = started.meeting.id or 0
+    world.fake.fail_next(
+        "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "7"}
     )
-    assert summary.delivered >= 1
-    assert delivery.post_of(world.app.ctx, meeting_id=1) is not None
+    now = datetime.now(UTC)
+    first = run_once(world.app.engine, world.app.deliver, now=now)
+    assert (first.delivered, first.failed) == (0, 1)  # no sleeping it out inside the worker
+    with world.app.engine.connect() as connection:
+        waiting = connection.execute(
+            select(outbox.c.available_at, outbox.c.last_error).where(outbox.c.status == "pending")
+        ).one()
+    assert waiting.available_at == now + timedelta(seconds=7)
+    assert "rate limited" in (waiting.last_error or "")
+    assert (
+        run_once(world.app.engine, world.app.deliver, now=now + timedelta(seconds=6)).claimed == 0
+    )
+    later = run_once(world.app.engine, world.app.deliver, now=now + timedelta(seconds=7))
+    assert later.delivered == 1
+    post = queries.meeting_post(world.app.ctx, meeting_id=meeting_id)
+    assert post is not None and post.ref is not None

@@ -57,10 +57,10 @@ def test_mentions_and_moments() -> None:
 def test_every_form_passes_the_adaptivecards_validator() -> None:
     group, methods = _group(), library()
     rendered = [
-        render_form(forms.case_form(group, "nl"), locale="nl"),
-        render_form(forms.goal_form(group, "en"), locale="en"),
+        render_form(forms.case_form(group, "nl")),
+        render_form(forms.goal_form(group, "en")),
         render_form(forms.group_form(methods, "nl", "19:x@thread.tacv2"), names={"m": "Mia"}),
-        render_form(forms.group_form(methods, "en"), locale="en"),
+        render_form(forms.group_form(methods, "en")),
         render_form(
             forms.schedule_form(
                 group, methods, "nl", suggested=datetime(2026, 12, 1, 9, tzinfo=UTC)

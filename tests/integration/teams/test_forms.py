@@ -128,12 +128,17 @@ def test_group_goal_and_schedule_forms_and_the_overview(teams: TeamsHarness, db_
     assert meeting.state.value == "planned"
     assert meeting.scheduled_at is not None and meeting.scheduled_at.isoformat()[:10] == day
 
-    # `tasks` in personal chat shows the person's own page: group, goal, next meeting
-    teams.ok(teams.personal_message("aad-2", "tasks"))
+    # `home` in personal chat shows the person's own page: group, goal, next meeting
+    teams.ok(teams.personal_message("aad-2", "home"))
     overview = _last_card(teams, "aad-2")
     sent.append(overview)
     assert "Ward 7" in str(overview)
     assert "I ask one open question" in str(overview)
+    # and `tasks` the same task list as on every platform
+    teams.ok(teams.personal_message("aad-2", "tasks"))
+    tasks = _last_card(teams, "aad-2")
+    sent.append(tasks)
+    assert "My preparation" in str(tasks) and a.TASK_DONE in str(tasks)
 
     found = problems(sent)
     assert found == [], "\n".join(found)

@@ -1,0 +1,30 @@
+"""Builds the core's context over a database: the unit of work publishes the domain's
+events to the outbox on commit and wakes the delivery worker (cosmicpython's bootstrap)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from core.domain.common import Clock, SystemClock
+from core.methods import MethodLibrary
+from core.services import notify
+from core.services.context import Context
+from core.storage.uow import make_uow_factory
+
+
+def bootstrap(
+    engine: Engine,
+    *,
+    methods: MethodLibrary,
+    clock: Clock | None = None,
+    wake: Callable[[], None] | None = None,
+) -> Context:
+    """``wake`` is called after a commit that queued notifications."""
+    clock = clock or SystemClock()
+    return Context(
+        uow=make_uow_factory(engine, notify.publisher(clock), wake),
+        methods=methods,
+        clock=clock,
+    )

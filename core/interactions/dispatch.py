@@ -1,0 +1,184 @@
+"""The entry points every adapter calls: who did what, where -> a neutral ``Reply``.
+
+An adapter extracts a ``Who`` from the platform's request and the command text, the
+button's action id and value, or the form's inputs, and calls ``command``, ``action``,
+``submit`` or ``thread_message``. Parsing (``table``), authorisation and the change
+(services) and the answer (``handlers``) all happen here, the same for every platform.
+Nothing escapes as an exception: a refusal or a bad input becomes a reply that says
+why, in the person's language, and an unexpected failure is logged and answered with
+an apology rather than a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.domain.common import LOCALES, ChannelRef, Locale, PersonRef, Platform
+from core.domain.errors import DomainError, InvalidInput
+from core.interactions import intents as i
+from core.interactions import table
+from core.interactions.handlers import HANDLERS, Call
+from core.interactions.replies import Notice, Reply
+from core.services import groups, notify, queries
+from core.services.context import Actor, Context
+
+log = logging.getLogger("intervision.interactions")
+
+
+@dataclass(frozen=True)
+class Who:
+    """What an adapter knows of a request: the person, where they are, what they read."""
+
+    platform: Platform
+    workspace: str
+    """The platform's id of the workspace (Slack team id, Microsoft tenant id)."""
+    person: PersonRef
+    channel: ChannelRef | None = None
+    """The channel it happened in; None in a private chat with the app or its home."""
+    message: str | None = None
+    """The message clicked, or the root of the thread the message is in."""
+    language: str | None = None
+    """The person's language as the platform says it (``nl-NL``, ``en``), if it does."""
+    zone: str | None = None
+    """The person's time zone (IANA), if the platform says."""
+
+
+def command(ctx: Context, who: Who, text: str, *, slash: str | None = None) -> Reply:
+    """A typed command (``/intervision casus``, ``@Intervision start``, a personal chat)."""
+    hint = table.SLASH_COMMANDS.get(slash or "") or table.command_language(text)
+    return _run(ctx, who, lambda base: table.from_command(text, base), language=hint)
+
+
+def action(ctx: Context, who: Who, action_id: str, value: str) -> Reply:
+    """A button (``core.views.actions``) with its value."""
+    return _run(ctx, who, lambda base: table.from_action(action_id, value, base))
+
+
+def submit(
+    ctx: Context,
+    who: Who,
+    form_id: str,
+    state: Mapping[str, str],
+    values: Mapping[str, object],
+) -> Reply:
+    """A submitted form: its id, the state it carried and the ``{input id: value}`` entered.
+    A refusal names the input it is about (``Notice.field``)."""
+    return _run(
+        ctx,
+        who,
+        lambda base: table.from_form(form_id, state, values, base),
+        form=(form_id, values),
+    )
+
+
+def thread_message(
+    ctx: Context, who: Who, text: str, *, source_ref: str, edited: bool = False
+) -> Reply | None:
+    """A message in a thread: a contribution when the thread is a meeting's (its edits
+    revise it); None when the thread is not a meeting's."""
+    actor = actor_of(ctx, who)
+    meeting_id = queries.meeting_of_thread(
+        ctx, actor=actor, channel=who.channel, message=who.message
+    )
+    if meeting_id is None:
+        return None
+    return _run(
+        ctx,
+        who,
+        lambda base: table.from_thread_message(
+            text, source_ref=source_ref, edited=edited, meeting_id=meeting_id, base=base
+        ),
+    )
+
+
+def send_later(ctx: Context, who: Who, reply: Reply, *, invoked_as: str = "") -> None:
+    """Deliver a reply privately through the outbox (where a platform cannot answer inside
+    its request, and so that no request waits on the platform)."""
+    actor = actor_of(ctx, who)
+    with ctx.uow() as uow:
+        notify.reply_to(
+            uow,
+            workspace_id=actor.workspace_id,
+            person=actor.person,
+            reply=reply.model_dump(mode="json"),
+            channel=who.channel,
+            invoked_as=invoked_as,
+            now=ctx.clock.now(),
+        )
+        uow.commit()
+
+
+def dispatch(ctx: Context, intent: i.Intent, *, locale: Locale) -> Reply:
+    """Carry out one intent (``handlers.HANDLERS``); domain refusals propagate."""
+    return HANDLERS[type(intent)](Call(ctx, locale), intent)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def actor_of(ctx: Context, who: Who) -> Actor:
+    """The person within their workspace (created on first contact, then remembered)."""
+    return Actor(workspace_id=workspace_id(ctx, who.platform, who.workspace), person=who.person)
+
+
+def workspace_id(ctx: Context, platform: Platform, external_id: str) -> int:
+    """Our id of a platform's workspace (created on first contact, then remembered)."""
+    key = (platform.value, external_id)
+    known = ctx.workspace_ids.get(key)
+    if known is None:
+        found = groups.ensure_workspace(ctx, platform=platform, external_id=external_id)
+        known = ctx.workspace_ids[key] = found.id or 0
+    return known
+
+
+def _run(
+    ctx: Context,
+    who: Who,
+    parse: Callable[[dict[str, Any]], i.Intent],
+    *,
+    language: Locale | None = None,
+    form: tuple[str, Mapping[str, object]] | None = None,
+) -> Reply:
+    actor = actor_of(ctx, who)
+    defaults = queries.defaults_at(ctx, actor=actor, channel=who.channel)
+    locale = language or _language(who.language) or defaults.locale
+    base: dict[str, Any] = {
+        "actor": actor,
+        "place": i.Place(channel=who.channel, message=who.message),
+        "language": locale,
+        "zone": who.zone or defaults.time_zone,
+    }
+    try:
+        return dispatch(ctx, parse(base), locale=locale)
+    except DomainError as error:
+        log.info("refused %s for %s: %r", who.platform.value, who.person, error)
+        return refusal(error, locale, form=form)
+    except Exception:
+        log.exception("an interaction failed unexpectedly (%s)", who.platform.value)
+        return Reply(locale=locale, notices=(Notice(key="error.unexpected", refusal=True),))
+
+
+def refusal(
+    error: DomainError, locale: Locale, *, form: tuple[str, Mapping[str, object]] | None = None
+) -> Reply:
+    """What the person hears when the rules say no; for a form, on the input concerned
+    (the one the error names, else the form's first)."""
+    field = None
+    if form is not None:
+        form_id, values = form
+        named = str(error.params.get("field") or "")
+        field = named if isinstance(error, InvalidInput) and named in values else None
+        field = field or table.FIRST_INPUT.get(form_id)
+    params = {k: v for k, v in error.params.items() if isinstance(v, str | int | float)}
+    return Reply(
+        locale=locale,
+        notices=(Notice(key=error.key, params=params, refusal=True, field=field),),
+    )
+
+
+def _language(value: str | None) -> Locale | None:
+    language = (value or "").split("-")[0].split("_")[0].lower()
+    return next((locale for locale in LOCALES if locale == language), None)

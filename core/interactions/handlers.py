@@ -1,0 +1,360 @@
+"""Each intent carried out once, for every platform: call the service, say what follows.
+
+A handler returns a ``Reply`` (data). What the change means for others (the card, the
+thread, private messages) follows from the domain's events through the outbox; the
+reply is only what the person who acted should see now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.domain.common import Locale
+from core.domain.errors import NotFound, NotPossibleNow
+from core.domain.group import Group
+from core.i18n import t
+from core.interactions import intents as i
+from core.interactions.replies import FormRequest, Notice, Reply, Screen
+from core.services import contributions, groups, lookups, meetings, preparation, queries, rules
+from core.services.context import Context
+from core.views import actions as a
+
+
+@dataclass(frozen=True)
+class Call:
+    ctx: Context
+    locale: Locale
+    """The language the reply is in (decided once, in ``core.interactions.dispatch``)."""
+
+    def reply(self, **parts: Any) -> Reply:
+        return Reply(locale=self.locale, **parts)
+
+    def notice(self, key: str, **params: str | int | float) -> Reply:
+        return self.reply(notices=(Notice(key=key, params=params),))
+
+
+Handler = Callable[[Call, Any], Reply]
+
+# ------------------------------------------------------------------ places
+
+
+def group_here(call: Call, intent: i.Intent) -> Group:
+    """The group of the channel it happened in; in a private chat, the person's first
+    group (members and facilitators first, then groups they manage)."""
+    actor = intent.actor
+    if intent.place.channel:
+        return groups.group_in_channel(
+            call.ctx, workspace_id=actor.workspace_id, channel=intent.place.channel
+        )
+    mine = queries.groups_of(call.ctx, actor=actor)
+    if not mine:
+        raise NotFound("group.none_for_you")
+    return mine[0]
+
+
+def meeting_here(call: Call, intent: i.Intent, meeting_id: int | None) -> int:
+    """The meeting a button names, else the one whose thread it is, else the channel's."""
+    if meeting_id is not None:
+        return meeting_id
+    found = queries.meeting_at(
+        call.ctx,
+        actor=intent.actor,
+        channel=intent.place.channel,
+        message=intent.place.message,
+    )
+    if found is None:
+        raise NotFound("meeting.none")
+    return found
+
+
+# ------------------------------------------------------------------ screens
+
+
+def _help(call: Call, intent: i.ShowHelp) -> Reply:
+    return call.reply(screen=Screen(name="help", unknown_word=intent.unknown_word))
+
+
+def _home(call: Call, intent: i.ShowHome) -> Reply:
+    return call.reply(screen=Screen(name="home"))
+
+
+def _tasks(call: Call, intent: i.ShowTasks) -> Reply:
+    return call.reply(screen=Screen(name="tasks"))
+
+
+def _report(call: Call, intent: i.ShowReport) -> Reply:
+    group = group_here(call, intent)
+    if rules.sees_group_content(intent.actor, group):
+        meeting_id = lookups.last_finished_meeting(
+            call.ctx, actor=intent.actor, group_id=group.id or 0
+        )
+        if meeting_id is None:
+            return call.notice("report.none_yet", group=group.name)
+        return call.reply(screen=Screen(name="report", meeting_id=meeting_id))
+    rules.require_group_manager(intent.actor, group)
+    return call.reply(screen=Screen(name="health", group_id=group.id))
+
+
+def _open_form(call: Call, intent: i.OpenForm) -> Reply:
+    """The form as it was offered; ``render`` reads it with the person's own rights."""
+    request = FormRequest(
+        form=intent.form,
+        group_id=intent.group_id,
+        meeting_id=intent.meeting_id,
+        goal_id=intent.goal_id,
+        channel=intent.place.channel,
+    )
+    return call.reply(form=request)
+
+
+# ------------------------------------------------------------------ a meeting
+
+
+def _start(call: Call, intent: i.StartMeeting) -> Reply:
+    if intent.meeting_id is not None:
+        group_id = queries.group_of_meeting(
+            call.ctx, actor=intent.actor, meeting_id=intent.meeting_id
+        )
+    else:
+        group_id = group_here(call, intent).id or 0
+    started = meetings.start_meeting(call.ctx, actor=intent.actor, group_id=group_id)
+    reply = call.notice("meeting.already_running") if started.already_running else call.reply()
+    return reply.model_copy(update={"meeting_id": started.meeting.id})
+
+
+def _choose(call: Call, intent: i.ChooseCase) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.choose_case(
+        call.ctx, actor=intent.actor, meeting_id=meeting_id, case_id=intent.case_id
+    )
+    return call.reply(meeting_id=meeting_id)
+
+
+def _advance(call: Call, intent: i.AdvancePhase) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.advance_phase(
+        call.ctx, actor=intent.actor, meeting_id=meeting_id, expected_position=intent.position
+    )
+    return call.reply(meeting_id=meeting_id)
+
+
+def _extend(call: Call, intent: i.ExtendPhase) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.extend_phase(
+        call.ctx, actor=intent.actor, meeting_id=meeting_id, minutes=intent.minutes
+    )
+    return call.reply(meeting_id=meeting_id)
+
+
+def _pause(call: Call, intent: i.PauseMeeting) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.pause_meeting(call.ctx, actor=intent.actor, meeting_id=meeting_id)
+    return call.reply(meeting_id=meeting_id)
+
+
+def _close(call: Call, intent: i.CloseMeeting) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.close_meeting(call.ctx, actor=intent.actor, meeting_id=meeting_id)
+    return call.reply(meeting_id=meeting_id)
+
+
+def _publish(call: Call, intent: i.PublishReport) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.publish_report(call.ctx, actor=intent.actor, meeting_id=meeting_id)
+    return call.reply(meeting_id=meeting_id)
+
+
+# ------------------------------------------------------------------ rounds
+
+
+def _contribute_form(call: Call, intent: i.OpenContributeForm) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meeting = queries.meeting_for(call.ctx, actor=intent.actor, meeting_id=meeting_id)
+    if meeting.phase is None or (
+        intent.position is not None and intent.position != meeting.position
+    ):
+        raise NotPossibleNow("meeting.no_open_round")
+    form = FormRequest(form=a.FORM_CONTRIBUTE, meeting_id=meeting_id, group_id=meeting.group_id)
+    return call.reply(form=form, meeting_id=meeting_id)
+
+
+def _contribute(call: Call, intent: i.Contribute) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    done = contributions.contribute(
+        call.ctx,
+        actor=intent.actor,
+        meeting_id=meeting_id,
+        text=intent.text,
+        kind=intent.kind,
+        source_ref=intent.source_ref,
+    )
+    if done.duplicate:
+        return call.reply(meeting_id=meeting_id)
+    if done.hidden:
+        return call.notice("direct.hidden_received").model_copy(update={"meeting_id": meeting_id})
+    if intent.source_ref is None:  # from a form: the thread will show it
+        return call.notice("contribution.posted").model_copy(update={"meeting_id": meeting_id})
+    return call.reply(meeting_id=meeting_id)
+
+
+def _edit(call: Call, intent: i.EditContribution) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    try:
+        contributions.edit_contribution(
+            call.ctx,
+            actor=intent.actor,
+            meeting_id=meeting_id,
+            text=intent.text,
+            source_ref=intent.source_ref,
+        )
+    except NotFound as error:
+        if error.key != "contribution.not_found":
+            raise
+        return call.reply()  # an edit of a message that never counted (it was refused)
+    return call.reply(meeting_id=meeting_id)
+
+
+def _pass(call: Call, intent: i.Pass) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    contributions.pass_turn(call.ctx, actor=intent.actor, meeting_id=meeting_id)
+    return call.reply(meeting_id=meeting_id)
+
+
+# ------------------------------------------------------------------ cases, goals, tasks
+
+
+def _case_form(call: Call, intent: i.OpenCaseForm) -> Reply:
+    group = group_here(call, intent)
+    lookups.require_member_of(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    return call.reply(form=FormRequest(form=a.FORM_CASE, group_id=group.id))
+
+
+def _submit_case(call: Call, intent: i.SubmitCase) -> Reply:
+    case = preparation.submit_case(
+        call.ctx,
+        actor=intent.actor,
+        group_id=intent.group_id,
+        title=intent.title,
+        help_question=intent.help_question,
+        description=intent.description,
+        consent_to_report=intent.consent_to_report,
+    )
+    return call.notice("case.submitted", title=case.title)
+
+
+def _goal_form(call: Call, intent: i.OpenGoalForm) -> Reply:
+    group = group_here(call, intent)
+    lookups.require_member_of(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    latest = (
+        None
+        if intent.new
+        else queries.latest_goal(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    )
+    form = FormRequest(form=a.FORM_GOAL, group_id=group.id, goal_id=latest.id if latest else None)
+    return call.reply(form=form)
+
+
+def _set_goal(call: Call, intent: i.SetLearningGoal) -> Reply:
+    preparation.set_learning_goal(
+        call.ctx,
+        actor=intent.actor,
+        group_id=intent.group_id,
+        text=intent.text,
+        where_and_when=intent.where_and_when,
+        deadline=intent.deadline,
+        ticked=list(intent.ticked),
+        goal_id=intent.goal_id,
+    )
+    return call.notice("goal.saved")
+
+
+def _task_done(call: Call, intent: i.CompleteTask) -> Reply:
+    task = preparation.complete_task(call.ctx, actor=intent.actor, task_id=intent.task_id)
+    return call.notice("task.marked_done", task=t(f"task.{task.kind.value}", call.locale))
+
+
+# ------------------------------------------------------------------ planning, groups
+
+
+def _schedule_form(call: Call, intent: i.OpenScheduleForm) -> Reply:
+    group = group_here(call, intent)
+    lookups.require_may_lead(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    planned = queries.planned_meeting(call.ctx, group_id=group.id or 0)
+    form = FormRequest(form=a.FORM_SCHEDULE, group_id=group.id, meeting_id=planned)
+    return call.reply(form=form)
+
+
+def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
+    if intent.meeting_id is not None:
+        meeting = meetings.reschedule_meeting(
+            call.ctx, actor=intent.actor, meeting_id=intent.meeting_id, at=intent.at
+        )
+    else:
+        meeting = meetings.schedule_meeting(
+            call.ctx,
+            actor=intent.actor,
+            group_id=intent.group_id,
+            at=intent.at,
+            method_id=intent.method_id,
+        )
+    zone = ZoneInfo(intent.zone or "UTC")
+    local = meeting.scheduled_at.astimezone(zone)
+    reply = call.notice("meeting.scheduled_notice", when=f"{local:%Y-%m-%d %H:%M} ({zone.key})")
+    return reply.model_copy(update={"meeting_id": meeting.id})
+
+
+def _group_form(call: Call, intent: i.OpenGroupForm) -> Reply:
+    lookups.require_may_create_groups(call.ctx, actor=intent.actor)
+    return call.reply(form=FormRequest(form=a.FORM_GROUP, channel=intent.place.channel))
+
+
+def _create_group(call: Call, intent: i.CreateGroup) -> Reply:
+    created = groups.create_group(
+        call.ctx,
+        actor=intent.actor,
+        name=intent.name,
+        channel=intent.channel,
+        members=list(intent.members),
+        facilitator=intent.facilitator,
+        method_id=intent.method_id,
+        cadence=intent.cadence,
+        mode=intent.mode,
+        locale=intent.locale,
+    )
+    notices = [Notice(key="group.created", params={"name": created.group.name})]
+    if created.warning:
+        notices.append(Notice(key=created.warning))
+    return call.reply(notices=tuple(notices))
+
+
+HANDLERS: dict[type[i.Intent], Handler] = {
+    i.ShowHelp: _help,
+    i.ShowHome: _home,
+    i.ShowTasks: _tasks,
+    i.ShowReport: _report,
+    i.OpenForm: _open_form,
+    i.StartMeeting: _start,
+    i.ChooseCase: _choose,
+    i.AdvancePhase: _advance,
+    i.ExtendPhase: _extend,
+    i.PauseMeeting: _pause,
+    i.CloseMeeting: _close,
+    i.PublishReport: _publish,
+    i.OpenContributeForm: _contribute_form,
+    i.Contribute: _contribute,
+    i.EditContribution: _edit,
+    i.Pass: _pass,
+    i.OpenCaseForm: _case_form,
+    i.SubmitCase: _submit_case,
+    i.OpenGoalForm: _goal_form,
+    i.SetLearningGoal: _set_goal,
+    i.CompleteTask: _task_done,
+    i.OpenScheduleForm: _schedule_form,
+    i.ScheduleMeeting: _schedule,
+    i.OpenGroupForm: _group_form,
+    i.CreateGroup: _create_group,
+}
+"""Every intent has exactly one handler (a test checks that none is missing)."""

@@ -1,0 +1,220 @@
+"""The one delivery path: an outbox row -> a neutral view -> the platform's ``Messenger``
+-> the platform's refs and the delivered mark, stored in ONE transaction.
+
+Decided here, once, for every platform:
+- a meeting's one message is posted once and then updated in place; it is recorded
+  (with a key it carries) before it is posted, so that after a crash between posting and
+  bookkeeping the message is found again (``Messenger.find_post``), never posted twice;
+- a thread message whose root is not posted yet posts the root first;
+- what a notification becomes (``prepare``): which screen, for where, in which language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from core.domain.common import ChannelRef, Locale, PersonRef, Platform
+from core.interactions.render import render
+from core.interactions.replies import Reply
+from core.jobs.outbox_worker import Claimed
+from core.services import notify, queries
+from core.services.context import Actor, Context
+from core.services.ports import Destination, MeetingPost, Messenger, Notification
+from core.views.direct import direct_message
+from core.views.meeting import meeting_card, thread_message
+from core.views.report import health_card, meeting_report
+from core.views.vocabulary import Card, Form
+
+log = logging.getLogger(__name__)
+
+FIND_WINDOW = timedelta(minutes=5)
+"""How far before the recorded start of a post ``find_post`` looks (clock differences)."""
+
+
+class NoMessenger(Exception):
+    """A notification for a platform that is switched off: kept and retried later."""
+
+    retry_after = 300.0
+
+
+class RootNotPosted(Exception):
+    """A thread message for a meeting whose message could not be posted: retried."""
+
+    retry_after = 5.0
+
+
+class Target(StrEnum):
+    MEETING_CARD = "meeting_card"  # post once in the group's channel, then update in place
+    MEETING_THREAD = "meeting_thread"  # reply in the thread of the meeting's message
+    DIRECT = "direct"  # a private message to one person
+    CHANNEL = "channel"  # a new message in a channel (reports)
+    NOTHING = "nothing"  # nothing to send (e.g. no managers' channel configured)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    target: Target
+    locale: Locale
+    card: Card | None = None
+    form: Form | None = None
+    channel: ChannelRef | None = None
+    person: PersonRef | None = None
+    meeting_id: int | None = None
+
+
+def prepare(ctx: Context, notification: Notification) -> Outgoing:
+    """What a queued notification becomes: which screen, for where, in which language."""
+    topic = notification.topic
+    if topic == notify.REPLY:
+        return _reply(ctx, notification)
+    if topic == notify.DIRECT:
+        assert notification.person is not None and notification.group_id is not None
+        group = queries.group_settings(ctx, group_id=notification.group_id)
+        view = str(notification.data.get("view"))
+        params = {k: v for k, v in notification.data.items() if k != "view"}
+        return Outgoing(
+            Target.DIRECT,
+            group.locale,
+            direct_message(view, group.locale, **params),
+            channel=group.channel,
+            person=notification.person,
+            meeting_id=notification.meeting_id,
+        )
+    if topic == notify.MANAGERS:
+        assert notification.group_id is not None
+        health = queries.group_health(ctx, actor=None, group_id=notification.group_id)
+        workspace = queries.workspace_settings(ctx, workspace_id=notification.workspace_id)
+        if workspace.managers_channel is None:
+            return Outgoing(Target.NOTHING, workspace.locale)
+        return Outgoing(
+            Target.CHANNEL,
+            workspace.locale,
+            health_card(health, workspace.locale),
+            channel=workspace.managers_channel,
+        )
+    assert notification.meeting_id is not None
+    snapshot = queries.meeting_snapshot(ctx, meeting_id=notification.meeting_id, viewer=None)
+    locale, channel = snapshot.group.locale, snapshot.group.channel
+    if topic == notify.CARD:
+        card = meeting_card(snapshot, now=ctx.clock.now())
+        target = Target.MEETING_CARD
+    elif topic == notify.THREAD:
+        card, target = thread_message(snapshot, notification.data), Target.MEETING_THREAD
+    elif topic == notify.CHANNEL:
+        card, target = meeting_report(snapshot), Target.CHANNEL
+    else:
+        raise ValueError(f"unknown notification topic {topic!r}")
+    return Outgoing(target, locale, card, channel=channel, meeting_id=notification.meeting_id)
+
+
+def _reply(ctx: Context, notification: Notification) -> Outgoing:
+    assert notification.person is not None
+    reply = Reply.model_validate(notification.data["reply"])
+    actor = Actor(workspace_id=notification.workspace_id, person=notification.person)
+    rendered = render(ctx, reply, actor=actor, invoked_as=str(notification.data.get("as", "")))
+    return Outgoing(
+        Target.DIRECT,
+        reply.locale,
+        rendered.as_one_card(),
+        form=rendered.form,
+        channel=str(notification.data.get("channel") or "") or None,
+        person=notification.person,
+        meeting_id=reply.meeting_id,
+    )
+
+
+class Deliverer:
+    """Delivers claimed outbox rows through each platform's messenger."""
+
+    def __init__(self, ctx: Context, messengers: Mapping[Platform, Messenger]) -> None:
+        self.ctx = ctx
+        self.messengers = messengers
+
+    def __call__(self, item: Claimed) -> None:
+        notification = item.notification
+        workspace = queries.workspace_settings(self.ctx, workspace_id=notification.workspace_id)
+        messenger = self.messengers.get(workspace.platform)
+        if messenger is None:
+            raise NoMessenger(f"{workspace.platform.value} is switched off")
+        out = prepare(self.ctx, notification)
+        here = Destination(workspace=workspace.external_id, channel=out.channel, person=out.person)
+        if out.target is Target.MEETING_CARD:
+            assert out.card is not None and out.meeting_id is not None
+            self._card(messenger, here, out.meeting_id, out.card, item)
+            return
+        if out.target is Target.MEETING_THREAD:
+            assert out.card is not None and out.meeting_id is not None
+            root = self._root(messenger, here, out.meeting_id)
+            messenger.reply(Destination(here.workspace, root.channel, thread=root.ref), out.card)
+        elif out.target is Target.DIRECT:
+            if out.card is not None:
+                messenger.send_privately(here, out.card)
+            if out.form is not None:
+                messenger.open_form(here, out.form)
+        elif out.target is Target.CHANNEL:
+            assert out.card is not None
+            messenger.post(here, out.card, key=f"outbox-{item.id}")
+        self._done(item)
+
+    # ---------------------------------------------------------------- the meeting's message
+
+    def _card(
+        self, messenger: Messenger, here: Destination, meeting_id: int, card: Card, item: Claimed
+    ) -> None:
+        post = queries.meeting_post(self.ctx, meeting_id=meeting_id)
+        if post is not None and post.ref is not None:
+            messenger.update(Destination(here.workspace, post.channel), post.ref, card)
+            self._done(item)
+            return
+        self._post_root(messenger, here, meeting_id, card, post, item)
+
+    def _root(self, messenger: Messenger, here: Destination, meeting_id: int) -> MeetingPost:
+        """The meeting's message, posted first when a thread message comes before it."""
+        post = queries.meeting_post(self.ctx, meeting_id=meeting_id)
+        if post is not None and post.ref is not None:
+            return post
+        snapshot = queries.meeting_snapshot(self.ctx, meeting_id=meeting_id, viewer=None)
+        card = meeting_card(snapshot, now=self.ctx.clock.now())
+        return self._post_root(messenger, here, meeting_id, card, post, None)
+
+    def _post_root(
+        self,
+        messenger: Messenger,
+        here: Destination,
+        meeting_id: int,
+        card: Card,
+        post: MeetingPost | None,
+        item: Claimed | None,
+    ) -> MeetingPost:
+        assert here.channel is not None
+        key = f"meeting-{meeting_id}"
+        ref = None
+        if post is not None:  # begun before, never confirmed: a crash mid-post
+            since = (post.created_at or self.ctx.clock.now()) - FIND_WINDOW
+            ref = messenger.find_post(Destination(here.workspace, post.channel), key, since=since)
+            if ref is not None:
+                log.info(
+                    "meeting %s: its message was posted before a crash; found again", meeting_id
+                )
+                messenger.update(Destination(here.workspace, post.channel), ref, card)
+        if ref is None:
+            with self.ctx.uow() as uow:
+                uow.posts.begin(meeting_id, here.channel, key=key, now=self.ctx.clock.now())
+                uow.commit()
+            ref = messenger.post(here, card, key=key)
+        with self.ctx.uow() as uow:  # the ref and the delivered mark: one transaction
+            uow.posts.confirm(meeting_id, ref)
+            if item is not None:
+                uow.outbox.mark_delivered(item.id, now=self.ctx.clock.now())
+            uow.commit()
+        channel = post.channel if post is not None else here.channel
+        return MeetingPost(meeting_id=meeting_id, channel=channel, ref=ref, key=key)
+
+    def _done(self, item: Claimed) -> None:
+        with self.ctx.uow() as uow:
+            uow.outbox.mark_delivered(item.id, now=self.ctx.clock.now())
+            uow.commit()
