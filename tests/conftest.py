@@ -1,13 +1,20 @@
 """Database fixtures: every test that touches storage runs on SQLite and on PostgreSQL.
 
-PostgreSQL is the machine's server (``TEST_POSTGRES_URL``, default the local
-``postgres`` superuser); each test gets a fresh database that is dropped afterwards.
-When the server cannot be reached the PostgreSQL tests fail: they are never skipped.
+``db_url`` is a fresh database already migrated to the newest revision, as after
+``intervision db upgrade``; ``empty_db_url`` is a fresh database that was never migrated, for
+the tests of migrating itself. The migrations run once per session, into a template that
+each test copies: a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL.
+
+PostgreSQL is the machine's server (``TEST_POSTGRES_URL``, default the local ``postgres``
+superuser); every database a session creates has a name of its own (CI and a developer may
+share a server) and is dropped afterwards. When the server cannot be reached the
+PostgreSQL tests fail: they are never skipped.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,10 +29,20 @@ from core.storage.migrate import upgrade
 from core.storage.uow import SqlUnitOfWork, make_uow_factory
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def _postgres_admin_url() -> str:
     return os.environ.get("TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
+
+
+def _postgres_url(database: str) -> str:
+    url = make_url(_postgres_admin_url()).set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(scope="session")
@@ -52,31 +69,82 @@ def postgres_admin() -> Iterator[Engine]:
     admin.dispose()
 
 
-@pytest.fixture(
-    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'intervision.db'}"
-        return
-    admin: Engine = request.getfixturevalue("postgres_admin")
-    name = f"intervision_test_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as connection:
+@pytest.fixture(scope="session")
+def postgres_template(postgres_admin: Engine) -> Iterator[str]:
+    """The name of a database migrated once for this session, for tests to clone.
+
+    PostgreSQL refuses to copy a database while anyone is connected to it, so the engine
+    that migrated it is disposed and new connections are refused (autovacuum included)."""
+    name = _unique("intervision_template")
+    with postgres_admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield (
-            make_url(_postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
-        )
+        migrating = make_engine(_postgres_url(name))
+        try:
+            upgrade(migrating)
+        finally:
+            migrating.dispose()
+        with postgres_admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
+        yield name
+    finally:
+        with postgres_admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once for this session, for tests to copy."""
+    path = tmp_path_factory.mktemp("template") / "intervision.db"
+    migrating = make_engine(f"sqlite:///{path}")
+    try:
+        upgrade(migrating)
+    finally:
+        migrating.dispose()
+    # Closing the last connection checkpoints the write-ahead log into the file: a copy of
+    # the file alone is then the whole database.
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists(), f"{wal} is left after closing: a copy would miss its pages"
+    return path
+
+
+def _postgres_database(admin: Engine, template: str | None) -> Iterator[str]:
+    name = _unique("intervision_test")
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+    try:
+        yield _postgres_url(name)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(params=DATABASES)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database at the newest revision."""
+    if request.param == "sqlite":
+        path = tmp_path / "intervision.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    admin: Engine = request.getfixturevalue("postgres_admin")
+    yield from _postgres_database(admin, request.getfixturevalue("postgres_template"))
+
+
+@pytest.fixture(params=DATABASES)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database that was never migrated."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    yield from _postgres_database(request.getfixturevalue("postgres_admin"), None)
+
+
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on a database migrated to the newest revision."""
+    """An engine on a fresh database at the newest revision."""
     built = make_engine(db_url)
-    upgrade(built)
     yield built
     built.dispose()
 

@@ -37,7 +37,7 @@ def test_a_full_meeting_runs_in_one_message_and_its_thread(db_url: str) -> None:
                 a.INPUT_CONSENT: ["yes"],
             },
         )
-        assert (status == 200 and body in (b"", b"{}")) or b"errors" not in body
+        assert (status, body) == (200, b""), body  # accepted: no errors, the modal closes
         fake.wait_for(
             lambda: any(
                 e.get("action_id") == a.MEETING_CHOOSE_CASE

@@ -79,8 +79,8 @@ def test_a_broken_custom_method_file_is_named_without_a_traceback(tmp_path: Path
     assert "Traceback" not in result.stderr
 
 
-def test_db_upgrade_then_group_create_and_list(db_url: str) -> None:
-    env = {"DATABASE_URL": db_url}
+def test_db_upgrade_then_group_create_and_list(empty_db_url: str) -> None:
+    env = {"DATABASE_URL": empty_db_url}
     upgraded = run("db", "upgrade", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
     created = run(

@@ -26,7 +26,8 @@ from core.domain.tasks import PreparationTask, TaskKind, TaskStatus
 from core.domain.workspace import Workspace
 from core.jobs.outbox_worker import pending_count
 from core.services.ports import Notification
-from core.storage.migrate import alembic_config, current_revision
+from core.storage.engine import make_engine
+from core.storage.migrate import alembic_config, current_revision, upgrade
 from core.storage.tables import inbound_events, metadata, outbox, workspaces
 from core.storage.uow import SqlUnitOfWork
 from tests.support.methods import SAMPLE
@@ -489,14 +490,20 @@ def test_outbox_rows_follow_their_transaction(uow_factory: UowFactory, engine: E
 # ------------------------------------------------------------------ schema
 
 
-def test_migrations_match_the_tables(engine: Engine) -> None:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert current_revision(engine) == head == "0002"
-    with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
-        )
-        assert compare_metadata(context, metadata) == []
+def test_migrations_match_the_tables(empty_db_url: str) -> None:
+    engine = make_engine(empty_db_url)
+    try:
+        assert current_revision(engine) is None
+        upgrade(engine)
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert current_revision(engine) == head == "0002"
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "compare_server_default": True}
+            )
+            assert compare_metadata(context, metadata) == []
+    finally:
+        engine.dispose()
 
 
 def test_datetimes_come_back_aware_utc_and_naive_ones_are_refused(engine: Engine) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,9 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from core.storage.migrate import upgrade
-from integrations.server import App, build_app, make_server
+from integrations.server import App, build_app
 from integrations.settings import Settings
+from tests.support.served_app import served
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -73,15 +72,11 @@ class Browser:
 
 @contextmanager
 def serving(db_url: str, **settings: str) -> Iterator[tuple[App, str]]:
-    """Our real app and production server on a free loopback port, in a thread."""
+    """Our real app and production server on a free loopback port, in a thread, on the
+    migrated database ``db_url``."""
     app = build_app(Settings(DATABASE_URL=db_url, PORT=0, HOST="127.0.0.1", **settings))
-    upgrade(app.engine)  # `intervision db upgrade`; SQLite was already migrated by build_app
-    server = make_server(app)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        yield app, f"http://127.0.0.1:{server.effective_port}"
+        with served(app) as url:
+            yield app, url
     finally:
-        server.close()
-        thread.join(timeout=10)
         app.engine.dispose()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import Executor
 from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from core.domain.meeting import Meeting
 from core.jobs.outbox_worker import pending_count
@@ -27,6 +31,27 @@ def settle(world: SlackWorld, timeout: float = 15.0) -> None:
         world.app.worker.wake()
         time.sleep(0.05)
     assert pending_count(world.app.engine) == 0, world.fake.summary()
+
+
+def finish(world: SlackWorld, timeout: float = 15.0) -> None:
+    """Wait until everything Slack sent so far has been handled to the end, before asserting
+    that something did NOT happen: Bolt's listener pool finishes the listeners it was given
+    (and takes no more, so call this last), then the outbox delivers what they queued."""
+    pool = _listener_pool(world)
+    done = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
+    done.start()
+    done.join(timeout)
+    assert not done.is_alive(), f"Slack listeners still running after {timeout}s"
+    settle(world, timeout)
+
+
+def _listener_pool(world: SlackWorld) -> Executor:
+    """The executor that runs the listeners of the Bolt app mounted at /slack/."""
+    for _prefix, handler in world.app.router._routes:
+        if isinstance(handler, SlackRequestHandler):
+            pool: Executor = handler.app.listener_runner.listener_executor
+            return pool
+    raise AssertionError("no Bolt app is mounted in this world's router")
 
 
 def root_posts(world: SlackWorld) -> list[Call]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,10 +12,10 @@ from typing import Any
 from core.domain.common import Platform
 from core.services import groups
 from core.services.context import Actor
-from core.storage.migrate import upgrade
 from integrations import slack
-from integrations.server import App, build_app, make_server
+from integrations.server import App, build_app
 from integrations.settings import Settings
+from tests.support.served_app import served
 from tests.support.slack_fake import TEAM, FakeSlack, SlackSender, fixture
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -171,8 +170,9 @@ def _typed(element: dict[str, Any], value: Any) -> dict[str, Any]:
 def slack_world(
     db_url: str, *, socket_url: str | None = None, **overrides: Any
 ) -> Iterator[SlackWorld]:
-    """``overrides`` replace settings (e.g. the OAuth ones; ``SLACK_BOT_TOKEN=None``);
-    ``socket_url`` is what the fake's apps.connections.open answers."""
+    """``db_url`` is a migrated database; ``overrides`` replace settings (e.g. the OAuth
+    ones; ``SLACK_BOT_TOKEN=None``); ``socket_url`` is what the fake's
+    apps.connections.open answers."""
     fake = FakeSlack().start()
     fake.socket_url = socket_url
     fields: dict[str, Any] = {
@@ -186,18 +186,15 @@ def slack_world(
     }
     settings = Settings(**fields)
     app = build_app(settings)
-    upgrade(app.engine)
-    server = make_server(app)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    app.worker.start()
     try:
-        sender = SlackSender(f"http://127.0.0.1:{server.effective_port}", SECRET)
-        yield SlackWorld(app, fake, sender)
+        with served(app) as url:
+            app.worker.start()
+            try:
+                yield SlackWorld(app, fake, SlackSender(url, SECRET))
+            finally:
+                slack.stop(app)
+                app.worker.stop()
     finally:
-        slack.stop(app)
-        app.worker.stop()
-        server.close()
         fake.stop()
         app.engine.dispose()
 

@@ -5,28 +5,25 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
 from core.jobs.outbox_worker import run_once
 from core.storage import tables
-from integrations.server import App, build_app, make_server
+from integrations.server import App, build_app
 from integrations.settings import Settings
+from tests.support.served_app import served
 from tests.support.teams_servers import (
     BotFrameworkKeys,
     FakeConnector,
+    MicrosoftStandIns,
     TokenService,
-    bot_framework_keys,
-    fake_connector,
-    token_service,
 )
 
 APP_ID = "00000000-0000-4000-8000-00000000b07a"
@@ -207,39 +204,28 @@ class TeamsHarness:
 
 @contextmanager
 def running_teams(
-    db_url: str, tmp_path: Path, monkeypatch: Any, **settings: Any
+    db_url: str, microsoft: MicrosoftStandIns, monkeypatch: Any, **settings: Any
 ) -> Iterator[TeamsHarness]:
-    with ExitStack() as stack:
-        keys = stack.enter_context(bot_framework_keys(APP_ID))
-        connector = stack.enter_context(fake_connector())
-        tokens = stack.enter_context(token_service(tmp_path))
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tokens.ca_file))
-        app = build_app(
-            Settings(
-                DATABASE_URL=db_url,
-                HOST="127.0.0.1",
-                PORT=0,
-                MICROSOFT_APP_ID=APP_ID,
-                MICROSOFT_APP_PASSWORD="test-secret",
-                MICROSOFT_APP_TENANT_ID=TENANT,
-                MICROSOFT_AUTHORITY_HOST=tokens.base,
-                BOTFRAMEWORK_OPENID_METADATA_URL=keys.metadata_url,
-                SANDBOX=False,
-                **settings,
-            )
+    """Our server on the migrated database ``db_url``, talking to ``microsoft`` (given fresh
+    state for this test); ``settings`` are added to the Teams ones."""
+    keys, tokens, connector = microsoft.fresh()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tokens.ca_file))
+    app = build_app(
+        Settings(
+            DATABASE_URL=db_url,
+            HOST="127.0.0.1",
+            PORT=0,
+            MICROSOFT_APP_ID=APP_ID,
+            MICROSOFT_APP_PASSWORD="test-secret",
+            MICROSOFT_APP_TENANT_ID=TENANT,
+            MICROSOFT_AUTHORITY_HOST=tokens.base,
+            BOTFRAMEWORK_OPENID_METADATA_URL=keys.metadata_url,
+            SANDBOX=False,
+            **settings,
         )
-        if app.engine.dialect.name != "sqlite":
-            from core.storage.migrate import upgrade
-
-            upgrade(app.engine)
-        server = make_server(app)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
-            yield TeamsHarness(
-                app, f"http://127.0.0.1:{server.effective_port}", keys, connector, tokens
-            )
-        finally:
-            server.close()
-            thread.join(timeout=10)
-            app.engine.dispose()
+    )
+    try:
+        with served(app) as url:
+            yield TeamsHarness(app, url, keys, connector, tokens)
+    finally:
+        app.engine.dispose()

@@ -5,6 +5,11 @@
 - ``TokenService``: the Entra ID authority msal talks to (https, self-signed certificate);
 - ``FakeConnector``: the Bot Connector REST API at an activity's ``serviceUrl``, recording
   every call and answering with ids.
+
+Each server answers from a ``Stand``'s current state. ``microsoft_stand_ins`` starts the
+three once per session (an RSA key and a TLS certificate take a while to make); a test calls
+``fresh()`` for new state objects, so what one test records or changes never reaches the
+next.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import json
 import ssl
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+from urllib.parse import parse_qsl, unquote
 
 import jwt
 from cryptography import x509
@@ -29,6 +35,22 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 ISSUER = "https://api.botframework.com"
+
+
+State = TypeVar("State")
+
+
+class Stand(Generic[State]):
+    """A fake server's current state: what it answers from and records into."""
+
+    def __init__(self, make: Callable[[], State]) -> None:
+        self._make = make
+        self.state = make()
+
+    def fresh(self) -> State:
+        """Replace the state with a new one, as the server was when it started."""
+        self.state = self._make()
+        return self.state
 
 
 class _Server(ThreadingHTTPServer):
@@ -42,7 +64,9 @@ def serving(
     server = _Server(("127.0.0.1", 0), handler)
     if context is not None:
         server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield server
@@ -73,11 +97,15 @@ def _read(handler: BaseHTTPRequestHandler) -> bytes:
 # ------------------------------------------------------------------ Bot Framework keys
 
 
+def new_rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 class BotFrameworkKeys:
-    def __init__(self, base: str, app_id: str) -> None:
+    def __init__(self, base: str, app_id: str, key: rsa.RSAPrivateKey) -> None:
         self.base = base
         self.app_id = app_id
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key = key
         self.kid = "test-key-1"
         self.endorsements = ["msteams"]
         self.jwks_fetches = 0
@@ -117,15 +145,16 @@ class BotFrameworkKeys:
 
 
 @contextmanager
-def bot_framework_keys(app_id: str) -> Iterator[BotFrameworkKeys]:
-    holder: list[BotFrameworkKeys] = []
+def bot_framework_keys(app_id: str) -> Iterator[Stand[BotFrameworkKeys]]:
+    key = new_rsa_key()
+    holder: list[Stand[BotFrameworkKeys]] = []
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
 
         def do_GET(self) -> None:
-            keys = holder[0]
+            keys = holder[0].state
             if self.path == "/v1/.well-known/openidconfiguration":
                 _reply(
                     self,
@@ -143,7 +172,8 @@ def bot_framework_keys(app_id: str) -> Iterator[BotFrameworkKeys]:
                 _reply(self, 404, {})
 
     with serving(Handler) as server:
-        holder.append(BotFrameworkKeys(f"http://127.0.0.1:{server.server_address[1]}", app_id))
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        holder.append(Stand(lambda: BotFrameworkKeys(base, app_id, key)))
         yield holder[0]
 
 
@@ -160,7 +190,7 @@ class TokenService:
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and localhost; its file is also the CA bundle."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = new_rsa_key()
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
     certificate = (
@@ -193,19 +223,19 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def token_service(folder: Path) -> Iterator[TokenService]:
+def token_service(folder: Path) -> Iterator[Stand[TokenService]]:
     """Serves ``/{tenant}/v2.0/.well-known/openid-configuration`` and the token endpoint."""
     cert_file, key_file = self_signed(folder)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
-    holder: list[TokenService] = []
+    holder: list[Stand[TokenService]] = []
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
 
         def do_GET(self) -> None:
-            service = holder[0]
+            service = holder[0].state
             parts = self.path.split("?")[0].strip("/").split("/")
             if parts[1:] == ["v2.0", ".well-known", "openid-configuration"]:
                 tenant = parts[0]
@@ -222,9 +252,7 @@ def token_service(folder: Path) -> Iterator[TokenService]:
                 _reply(self, 404, {"error": "not_found"})
 
         def do_POST(self) -> None:
-            service = holder[0]
-            from urllib.parse import parse_qsl
-
+            service = holder[0].state
             form = dict(parse_qsl(_read(self).decode()))
             if self.path.split("?")[0].endswith("/oauth2/v2.0/token"):
                 service.token_requests.append(form)
@@ -242,7 +270,8 @@ def token_service(folder: Path) -> Iterator[TokenService]:
                 _reply(self, 404, {"error": "not_found"})
 
     with serving(Handler, context) as server:
-        holder.append(TokenService(f"https://127.0.0.1:{server.server_address[1]}", cert_file))
+        base = f"https://127.0.0.1:{server.server_address[1]}"
+        holder.append(Stand(lambda: TokenService(base, cert_file)))
         yield holder[0]
 
 
@@ -286,18 +315,16 @@ class FakeConnector:
 
 
 @contextmanager
-def fake_connector() -> Iterator[FakeConnector]:
-    holder: list[FakeConnector] = []
+def fake_connector() -> Iterator[Stand[FakeConnector]]:
+    holder: list[Stand[FakeConnector]] = []
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:
             pass
 
         def _handle(self) -> None:
-            connector = holder[0]
+            connector = holder[0].state
             raw = _read(self)
-            from urllib.parse import unquote
-
             path = unquote(self.path)
             with connector.lock:
                 failure = connector.fail_next.pop(0) if connector.fail_next else None
@@ -328,5 +355,31 @@ def fake_connector() -> Iterator[FakeConnector]:
         do_GET = do_POST = do_PUT = _handle
 
     with serving(Handler) as server:
-        holder.append(FakeConnector(f"http://127.0.0.1:{server.server_address[1]}"))
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        holder.append(Stand(lambda: FakeConnector(base)))
         yield holder[0]
+
+
+# ------------------------------------------------------------------ all three
+
+
+@dataclass
+class MicrosoftStandIns:
+    keys: Stand[BotFrameworkKeys]
+    tokens: Stand[TokenService]
+    connector: Stand[FakeConnector]
+
+    def fresh(self) -> tuple[BotFrameworkKeys, TokenService, FakeConnector]:
+        """New state in all three servers, for the next test."""
+        return self.keys.fresh(), self.tokens.fresh(), self.connector.fresh()
+
+
+@contextmanager
+def microsoft_stand_ins(folder: Path, app_id: str) -> Iterator[MicrosoftStandIns]:
+    """The three servers; ``folder`` receives the token service's certificate."""
+    with ExitStack() as stack:
+        yield MicrosoftStandIns(
+            keys=stack.enter_context(bot_framework_keys(app_id)),
+            tokens=stack.enter_context(token_service(folder)),
+            connector=stack.enter_context(fake_connector()),
+        )

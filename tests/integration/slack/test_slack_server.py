@@ -17,7 +17,14 @@ from core.services.context import Actor
 from core.storage.tables import outbox, workspaces
 from core.views import actions as a
 from tests.support.slack_fake import fixture
-from tests.support.slack_meeting import button, latest_card, meeting, root_posts, settle
+from tests.support.slack_meeting import (
+    button,
+    finish,
+    latest_card,
+    meeting,
+    root_posts,
+    settle,
+)
 from tests.support.slack_world import (
     CHANNEL,
     FACILITATOR,
@@ -75,7 +82,7 @@ def test_forged_signatures_and_stale_timestamps_get_401_and_store_nothing(
     envelope = fixture("thread_reply")
     forged_event = world.sender.event(envelope, signature="v0=deadbeef")
     assert [forged[0], stale[0], forged_event[0]] == [401, 401, 401]
-    time.sleep(0.3)
+    finish(world)
     assert count_rows(world, workspaces) == 0
     assert world.fake.calls == []
 
@@ -97,7 +104,7 @@ def test_a_redelivered_event_is_applied_once(world: SlackWorld) -> None:
         headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
     )
     assert again == 200
-    time.sleep(0.5)
+    finish(world)
     assert len(meeting(world, meeting_id).contributions) == 1
 
 
@@ -163,13 +170,17 @@ def test_bot_messages_and_other_subtypes_are_ignored(world: SlackWorld) -> None:
     meeting_id, root_ts = started(world, phases=2)
     envelope = fixture("thread_reply")
     envelope["event"].update(thread_ts=root_ts, bot_id="B0OTHER", subtype="bot_message")
-    world.sender.event(envelope)
+    assert world.sender.event(envelope)[0] == 200
     joined = fixture("message_event")
     joined["event"].update(subtype="channel_join", thread_ts=root_ts, event_id="Ev0JOIN")
     joined["event_id"] = "Ev0JOIN"
-    world.sender.event(joined)
-    time.sleep(0.5)
-    assert meeting(world, meeting_id).contributions == []
+    assert world.sender.event(joined)[0] == 200
+    # A member's reply in the same thread does count: the thread is the meeting's.
+    person = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
+    assert world.reply(person, "What did you try first?", root_ts)[1][0] == 200
+    finish(world)
+    contributions = meeting(world, meeting_id).contributions
+    assert [(c.author, c.text) for c in contributions] == [(person, "What did you try first?")]
 
 
 # ---------------------------------------------------------------------- (g) (h) commands

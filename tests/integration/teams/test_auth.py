@@ -4,14 +4,16 @@ nothing."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from integrations.teams import auth
 from tests.support.teams_harness import APP_ID, TeamsHarness, running_teams
+from tests.support.teams_servers import MicrosoftStandIns, new_rsa_key
 
 
 def _hello(teams: TeamsHarness) -> dict[str, object]:
@@ -31,9 +33,14 @@ def test_a_valid_token_is_accepted_and_the_person_remembered(teams: TeamsHarness
     assert teams.tokens.token_requests[0]["scope"] == "https://api.botframework.com/.default"
 
 
+@functools.cache
+def _impostor_key() -> rsa.RSAPrivateKey:
+    """A key the Bot Framework never published (made once: RSA keys are slow to make)."""
+    return new_rsa_key()
+
+
 def _forged(teams: TeamsHarness, url: str) -> str:
-    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return teams.keys.token(url, key=other)
+    return teams.keys.token(url, key=_impostor_key())
 
 
 @pytest.mark.parametrize(
@@ -77,26 +84,26 @@ def test_a_key_not_endorsed_for_msteams_is_refused(teams: TeamsHarness) -> None:
     assert teams.stored_rows() == 0
 
 
-def test_a_rolled_key_is_fetched_again(teams: TeamsHarness) -> None:
+def test_a_rolled_key_is_fetched_again(
+    teams: TeamsHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert teams.post(_hello(teams))[0] == 200
     fetches = teams.keys.jwks_fetches
     teams.keys.kid = "rolled-key-2"
-    time.sleep(0)  # the pause between fetches only guards against floods of unknown kids
-    from integrations.teams import auth
-
-    auth.REFETCH_PAUSE_SECONDS = 0
-    try:
-        assert teams.post(_hello(teams))[0] == 200
-    finally:
-        auth.REFETCH_PAUSE_SECONDS = 30
+    # The pause between fetches only guards against floods of unknown kids.
+    monkeypatch.setattr(auth, "REFETCH_PAUSE_SECONDS", 0)
+    assert teams.post(_hello(teams))[0] == 200
     assert teams.keys.jwks_fetches == fetches + 1
 
 
 def test_unauthenticated_mode_accepts_without_a_token_and_says_so(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    db_url: str,
+    microsoft: MicrosoftStandIns,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.WARNING, logger="intervision.teams")
-    with running_teams(db_url, tmp_path, monkeypatch, TEAMS_ALLOW_UNAUTHENTICATED=True) as teams:
+    with running_teams(db_url, microsoft, monkeypatch, TEAMS_ALLOW_UNAUTHENTICATED=True) as teams:
         assert "TEAMS_ALLOW_UNAUTHENTICATED is on" in caplog.text
         status, _ = teams.post(_hello(teams), token=None)
         assert status == 200

@@ -4,12 +4,10 @@ sends no Authorization header when there is no app token (the Agents Playground)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from integrations.teams.connector import MAX_ATTEMPTS, Connector, ConnectorError
-from tests.support.teams_servers import FakeConnector, fake_connector
+from tests.support.teams_servers import FakeConnector, MicrosoftStandIns
 
 
 class Waits:
@@ -23,9 +21,8 @@ class Waits:
 
 
 @pytest.fixture
-def connector() -> Iterator[FakeConnector]:
-    with fake_connector() as fake:
-        yield fake
+def connector(microsoft: MicrosoftStandIns) -> FakeConnector:
+    return microsoft.connector.fresh()
 
 
 def _client(waits: Waits, token: str = "app-token") -> Connector:
