@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         return _refuse(error_text(exc, out.locale))
     except MethodFileError as exc:
-        return _refuse(t("cli.method_file_broken", out.locale, problem=str(exc)))
+        return _refuse(t("cli.methods_broken", out.locale, problem=str(exc)))
     except Exception as exc:  # a bug, not a refusal: still one line, the details on request
         if out.verbose:
             log.exception("unexpected error")
@@ -275,11 +275,15 @@ def _unwritable(path: Path, error: OSError) -> DomainError:
 
 
 def _serve(args: argparse.Namespace, out: Output) -> int:
+    from core.storage.engine import database_url
     from integrations.server import CannotListen, serve
 
     settings = _settings()
+    url = database_url(settings.DATABASE_URL)
+    _engine(url).dispose()  # a URL SQLAlchemy cannot use is refused before the port is taken
     try:
-        serve(settings)
+        with _reachable(url):
+            serve(settings)
     except CannotListen as exc:
         where = {"host": exc.host, "port": exc.port}
         os_error = exc.error if isinstance(exc.error, OSError) else None
@@ -329,6 +333,8 @@ def _shown(url: str) -> str:
 
 
 def _db(args: argparse.Namespace, out: Output) -> int:
+    from alembic.util import CommandError
+
     from core.storage.engine import database_url
     from core.storage.migrate import upgrade
 
@@ -337,6 +343,8 @@ def _db(args: argparse.Namespace, out: Output) -> int:
     try:
         with _reachable(url):
             upgrade(engine)
+    except CommandError as exc:  # e.g. the database is at a revision this version lacks
+        raise NotPossibleNow("cli.database_upgrade_refused", reason=exc) from None
     finally:
         engine.dispose()
     print(t("cli.database_up_to_date", out.locale, database=_shown(url)))
@@ -431,7 +439,7 @@ def _group_create(args: argparse.Namespace, out: Output) -> int:
         name = _text(args.name, "--name")
         channel = _text(args.channel, "--channel")
         members = _ids(args.members, "--members")
-        facilitator = _text(args.facilitator, "--facilitator") if args.facilitator else None
+        facilitator = None if args.facilitator is None else _text(args.facilitator, "--facilitator")
         managers = [_text(manager, "--manager") for manager in args.manager]
         if args.method not in ctx.methods:
             raise NotFound("cli.unknown_method", method=args.method)

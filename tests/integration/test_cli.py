@@ -167,6 +167,8 @@ def test_a_broken_custom_method_file_is_named_without_a_traceback(tmp_path: Path
     result = run("methods", "list", env={"INTERVISION_METHODS_DIR": str(tmp_path)})
     assert result.returncode == 2
     assert "mine.yaml" in result.stderr and "name.en" in result.stderr
+    missing = run("methods", "list", env={"INTERVISION_METHODS_DIR": str(tmp_path / "nope")})
+    assert "the methods folder does not exist" in refused(missing)
     assert "Traceback" not in result.stderr
 
 
@@ -314,6 +316,15 @@ def test_a_bad_setting_is_refused_in_one_line(env: dict[str, str], expected: str
     assert refused(run("group", "list", env=env)).startswith(expected)
 
 
+def test_serve_refuses_a_database_url_it_cannot_use(tmp_path: Path) -> None:
+    env = {"PORT": "0", "HOST": "127.0.0.1"}
+    bad_url = run("serve", env={**env, "DATABASE_URL": "nonsense"})
+    assert refused(bad_url).startswith("DATABASE_URL is geen bruikbaar database-adres")
+    no_folder = f"sqlite:///{tmp_path / 'missing' / 'serve.db'}"
+    unopenable = run("serve", "--locale", "en", env={**env, "DATABASE_URL": no_folder})
+    assert refused(unopenable).startswith("Cannot open the database sqlite:///")
+
+
 def test_an_unreachable_database_is_refused_in_one_line() -> None:
     with socket.socket() as closed:  # bound, not listening: connections are refused
         closed.bind(("127.0.0.1", 0))
@@ -336,6 +347,7 @@ def test_refusals_on_the_database_are_one_line_in_the_workspace_language(db_url:
     assert run("db", "upgrade", env=env).returncode == 0
     assert refused(create_group(env, name="")) == "--name mag niet leeg zijn."
     assert refused(create_group(env, name="   ")) == "--name mag niet leeg zijn."
+    assert refused(create_group(env, "--facilitator", " ")) == "--facilitator mag niet leeg zijn."
     assert refused(create_group(env, "--method", "nope")).startswith("Er is geen methode 'nope'")
     assert run("group", "list", env=env).stdout.strip() == "Nog geen intervisiegroepen."
     assert create_group(env).returncode == 0
