@@ -333,22 +333,28 @@ def _shown(url: str) -> str:
 
 
 def _db(args: argparse.Namespace, out: Output) -> int:
-    from alembic.util import CommandError
-
     from core.storage.engine import database_url
-    from core.storage.migrate import upgrade
 
     url = database_url(_settings().DATABASE_URL)
     engine = _engine(url)
     try:
         with _reachable(url):
-            upgrade(engine)
-    except CommandError as exc:  # e.g. the database is at a revision this version lacks
-        raise NotPossibleNow("cli.database_upgrade_refused", reason=exc) from None
+            _upgrade(engine)
     finally:
         engine.dispose()
     print(t("cli.database_up_to_date", out.locale, database=_shown(url)))
     return 0
+
+
+def _upgrade(engine: Engine) -> None:
+    from alembic.util import CommandError
+
+    from core.storage.migrate import upgrade
+
+    try:
+        upgrade(engine)
+    except CommandError as exc:  # e.g. the database is at a revision this version lacks
+        raise NotPossibleNow("cli.database_upgrade_refused", reason=exc) from None
 
 
 @contextmanager
@@ -357,7 +363,6 @@ def _core(settings: Settings) -> Iterator[Context]:
     no connection to Slack or Teams. SQLite is migrated here, as ``serve`` does; PostgreSQL
     must have been upgraded with ``intervision db upgrade``."""
     from core.storage.engine import database_url
-    from core.storage.migrate import upgrade
     from core.storage.uow import make_uow_factory
 
     library = load_library(settings.INTERVISION_METHODS_DIR)
@@ -366,7 +371,7 @@ def _core(settings: Settings) -> Iterator[Context]:
     try:
         with _reachable(url):
             if engine.dialect.name == "sqlite":
-                upgrade(engine)
+                _upgrade(engine)
             elif not _at_head(engine):
                 raise NotPossibleNow("cli.database_not_upgraded", database=_shown(url))
             yield Context(uow=make_uow_factory(engine), methods=library)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -154,7 +156,7 @@ def test_commands_other_than_serve_log_warnings_only_unless_verbose(tmp_path: Pa
     quiet = run("db", "upgrade", env=env)
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == ""  # Alembic's INFO lines are not shown
-    assert quiet.stdout.startswith("De database sqlite:///") and "is bijgewerkt" in quiet.stdout
+    assert quiet.stdout.startswith("De database sqlite:///") and "is up-to-date" in quiet.stdout
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'verbose.db'}"}
     verbose = run("db", "upgrade", "--verbose", "--locale", "en", env=env)
     assert verbose.returncode == 0, verbose.stderr
@@ -332,6 +334,16 @@ def test_an_unreachable_database_is_refused_in_one_line() -> None:
         message = refused(run("group", "list", "--locale", "en", env={"DATABASE_URL": url}))
     assert message.startswith("Cannot open the database postgresql://postgres:***@127.0.0.1:")
     assert "secret" not in message
+
+
+def test_a_database_from_a_newer_version_is_refused_in_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    assert run("db", "upgrade", env={"DATABASE_URL": url}).returncode == 0
+    with closing(sqlite3.connect(tmp_path / "newer.db")) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    for args in (("db", "upgrade"), ("group", "list")):
+        message = refused(run(*args, "--locale", "en", env={"DATABASE_URL": url}))
+        assert message.startswith("Cannot upgrade the database:") and "9999" in message
 
 
 @pytest.mark.parametrize(
