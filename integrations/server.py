@@ -41,7 +41,11 @@ class App:
 
 
 def build_app(
-    settings: Settings, *, clock: Clock | None = None, methods: MethodLibrary | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    methods: MethodLibrary | None = None,
+    router: Router | None = None,
 ) -> App:
     url = database_url(settings.DATABASE_URL)
     engine = make_engine(url)
@@ -51,7 +55,7 @@ def build_app(
     clock = clock or SystemClock()
     wake = _Wake()
     ctx = bootstrap(engine, methods=library, clock=clock, wake=wake)
-    app = App(settings=settings, engine=engine, ctx=ctx, router=Router())
+    app = App(settings=settings, engine=engine, ctx=ctx, router=router or Router())
     app.deliver = Deliverer(ctx, app.messengers)
     app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock)
     _mount_platforms(app)
@@ -99,25 +103,52 @@ def _mount_platforms(app: App) -> None:
         log.info("Sandbox: off (a platform is configured; SANDBOX=1 switches it on)")
 
 
+class CannotListen(Exception):
+    """``HOST:PORT`` cannot be listened on: the port is in use or not ours to take, or the
+    host is not an address of this machine. ``error`` is the operating system's reason."""
+
+    def __init__(self, host: str, port: int, error: OSError | ValueError) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {error}")
+        self.host = host
+        self.port = port
+        self.error = error
+
+
 def make_server(app: App) -> Any:
     """The production WSGI server (waitress), bound but not yet serving; port 0 picks one."""
+    return _bind(app.router, app.settings)
+
+
+def _bind(router: Router, settings: Settings) -> Any:
     import waitress.server
 
-    return waitress.server.create_server(
-        app.router,
-        host=app.settings.HOST,
-        port=app.settings.PORT,
-        threads=8,
-        ident="intervision",
-        clear_untrusted_proxy_headers=True,
-        asyncore_use_poll=True,  # poll(): no 1024-descriptor limit; a clean close()
-    )
+    try:
+        return waitress.server.create_server(
+            router,
+            host=settings.HOST,
+            port=settings.PORT,
+            threads=8,
+            ident="intervision",
+            clear_untrusted_proxy_headers=True,
+            asyncore_use_poll=True,  # poll(): no 1024-descriptor limit; a clean close()
+        )
+    except (OSError, ValueError) as exc:  # waitress: ValueError for a host it cannot resolve
+        raise CannotListen(settings.HOST, settings.PORT, exc) from exc
 
 
 def serve(settings: Settings) -> None:
-    """Run until interrupted: the web server and the outbox worker in one process."""
-    app = build_app(settings)
-    server = make_server(app)
+    """Run until interrupted: the web server and the outbox worker in one process.
+
+    The port is taken first, so a busy one refuses at once (``CannotListen``), before the
+    database is migrated or a platform connects; requests wait in the backlog until the
+    routes are mounted."""
+    router = Router()
+    server = _bind(router, settings)
+    try:
+        app = build_app(settings, router=router)
+    except BaseException:
+        server.close()
+        raise
     app.worker.start()
     log.info(
         "intervision listening on http://%s:%s (database: %s)",
