@@ -1,4 +1,5 @@
 """Database fixtures: every test that touches storage runs on SQLite and on PostgreSQL.
+Also the ``--update-golden`` option that rewrites the screens' golden files.
 
 ``db_url`` is a fresh database already migrated to the newest revision, as after
 ``intervision db upgrade``; ``empty_db_url`` is a fresh database that was never migrated, for
@@ -30,6 +31,22 @@ from core.storage.uow import SqlUnitOfWork, make_uow_factory
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the screens' golden files (tests/golden/) from the renderers; "
+        "review the result with git diff",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True with --update-golden: golden tests write their files instead of failing."""
+    return bool(request.config.getoption("--update-golden"))
 
 
 def _postgres_admin_url() -> str:
