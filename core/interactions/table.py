@@ -146,7 +146,7 @@ ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
     a.CASE_OPEN_FORM: lambda value, base: i.OpenCaseForm(**base),
     a.GOALS_OPEN_FORM: lambda value, base: i.OpenGoalForm(**base),
     a.TASK_DONE: lambda value, base: i.CompleteTask(task_id=value, **base),
-    a.FORM_OPEN: _open_form,
+    a.OPEN_OFFERED_FORM: _open_form,
 }
 
 

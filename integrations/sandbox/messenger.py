@@ -64,7 +64,7 @@ class SandboxMessenger:
     def open_form(self, to: Destination, form: Form) -> None:
         """A private message with a button that opens the form's page."""
         value = json.dumps({"form": form.callback_id, **form.state}, separators=(",", ":"))
-        button = Button(a.FORM_OPEN, form.title, value, "primary")
+        button = Button(a.OPEN_OFFERED_FORM, form.title, value, "primary")
         self.send_privately(
             to, Card(blocks=(Text(spans(form.title)), Buttons((button,))), summary=form.title)
         )

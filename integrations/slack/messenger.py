@@ -63,7 +63,7 @@ class SlackMessenger:
         """A modal needs a click (Slack's trigger): a direct message with a button that
         opens the form."""
         value = json.dumps({"form": form.callback_id, **form.state}, separators=(",", ":"))
-        button = Button(a.FORM_OPEN, form.title, value, "primary")
+        button = Button(a.OPEN_OFFERED_FORM, form.title, value, "primary")
         card = Card(blocks=(Text(spans(form.title)), Buttons((button,))), summary=form.title)
         self.send_privately(to, card)
 

@@ -27,7 +27,7 @@ def render(screen: Screen, view: Card | Form, platform: Platform) -> JSON:
     or the Adaptive Card."""
     if platform == "teams":
         if isinstance(view, Form):
-            return render_form(view, names=NAMES, locale=screen.locale)
+            return render_form(view, names=NAMES)
         return render_card(view, names=NAMES)
     if isinstance(view, Form):
         return blocks.modal(view)

@@ -17,11 +17,10 @@ from core.domain.tasks import PreparationTask
 from core.services import preparation, queries
 from core.views import forms
 from core.views.direct import DIRECT_VIEWS, direct_message, notice, refusal
-from core.views.home import help_card, overview_card
+from core.views.home import help_card, overview_card, task_list
 from core.views.meeting import meeting_card, thread_message
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
-from integrations.slack.screens import task_list
 from tests.support.factories import FACILITATOR, MANAGER, library
 from tests.support.scenes import CASE_TITLE, OWNER, POINTS, Scene, scene_at
 
