@@ -16,8 +16,8 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
-from core.domain.common import Locale, Platform
 from core.i18n import normalise_locale, t
+from core.interactions import Locale, Platform
 from core.services import install
 from core.services.context import Context
 from integrations.settings import Settings

@@ -35,3 +35,38 @@ def test_the_check_itself_notices_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "leak.py"
     sample.write_text("import requests\nfrom slack_sdk import WebClient\n")
     assert imported_modules(sample) & FORBIDDEN == {"requests", "slack_sdk"}
+
+
+DOMAIN = CORE / "domain"
+DOMAIN_MAY_IMPORT = {"pydantic", "core"}
+
+
+def test_the_domain_imports_only_the_standard_library_pydantic_and_itself() -> None:
+    """The import contract lists the packages we have; this catches any other (a new
+    dependency would otherwise slip past the contract)."""
+    import sys
+
+    files = list(DOMAIN.rglob("*.py"))
+    assert len(files) > 10
+    offenders = {}
+    for path in files:
+        outside = {
+            module
+            for module in imported_modules(path)
+            if module not in sys.stdlib_module_names and module not in DOMAIN_MAY_IMPORT
+        }
+        core_parts = {
+            m for m in _core_imports(path) if not m.startswith(("core.domain", "__future__"))
+        }
+        if outside or core_parts:
+            offenders[path.name] = sorted(outside | core_parts)
+    assert offenders == {}
+
+
+def _core_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("core")
+    }
