@@ -28,6 +28,8 @@ from sqlalchemy.exc import OperationalError
 from core.storage.engine import make_engine
 from core.storage.migrate import upgrade
 from core.storage.uow import SqlUnitOfWork, make_uow_factory
+from tests.support.teams_harness import APP_ID as TEAMS_APP_ID
+from tests.support.teams_servers import MicrosoftStandIns, microsoft_stand_ins
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -169,3 +171,11 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def uow_factory(engine: Engine) -> Callable[[], SqlUnitOfWork]:
     return make_uow_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def microsoft(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MicrosoftStandIns]:
+    """Microsoft's servers (Bot Framework keys, sign-in, Bot Connector), started once per
+    session; each test gives them fresh state (``MicrosoftStandIns.fresh``)."""
+    with microsoft_stand_ins(tmp_path_factory.mktemp("microsoft"), TEAMS_APP_ID) as stand_ins:
+        yield stand_ins

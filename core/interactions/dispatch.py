@@ -26,6 +26,8 @@ from core.services import groups, notify, queries
 from core.services.context import Actor, Context
 
 log = logging.getLogger("intervision.interactions")
+replies_log = logging.getLogger("intervision.interactions.replies")
+"""Every reply, at DEBUG, with the reply itself in the record's ``reply`` (for tracing)."""
 
 
 @dataclass(frozen=True)
@@ -152,13 +154,17 @@ def _run(
         "zone": who.zone or defaults.time_zone,
     }
     try:
-        return dispatch(ctx, parse(base), locale=locale)
+        reply = dispatch(ctx, parse(base), locale=locale)
     except DomainError as error:
         log.info("refused %s for %s: %r", who.platform.value, who.person, error)
-        return refusal(error, locale, form=form)
+        reply = refusal(error, locale, form=form)
     except Exception:
         log.exception("an interaction failed unexpectedly (%s)", who.platform.value)
-        return Reply(locale=locale, notices=(Notice(key="error.unexpected", refusal=True),))
+        reply = Reply(locale=locale, notices=(Notice(key="error.unexpected", refusal=True),))
+    replies_log.debug(
+        "%s %s: %s", who.platform.value, who.person, reply, extra={"who": who, "reply": reply}
+    )
+    return reply
 
 
 def refusal(

@@ -87,15 +87,12 @@ def _tasks(call: Call, intent: i.ShowTasks) -> Reply:
 
 def _report(call: Call, intent: i.ShowReport) -> Reply:
     group = group_here(call, intent)
-    if rules.sees_group_content(intent.actor, group):
-        meeting_id = lookups.last_finished_meeting(
-            call.ctx, actor=intent.actor, group_id=group.id or 0
-        )
-        if meeting_id is None:
-            return call.notice("report.none_yet", group=group.name)
-        return call.reply(screen=Screen(name="report", meeting_id=meeting_id))
-    rules.require_group_manager(intent.actor, group)
-    return call.reply(screen=Screen(name="health", group_id=group.id))
+    if rules.report_for(intent.actor, group) == "health":
+        return call.reply(screen=Screen(name="health", group_id=group.id))
+    meeting_id = lookups.last_finished_meeting(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    if meeting_id is None:
+        return call.notice("report.none_yet", group=group.name)
+    return call.reply(screen=Screen(name="report", meeting_id=meeting_id))
 
 
 def _open_form(call: Call, intent: i.OpenForm) -> Reply:

@@ -41,6 +41,16 @@ def sees_group_content(actor: Actor, group: Group) -> bool:
     return actor.workspace_id == group.workspace_id and group.is_involved(actor.person)
 
 
+def report_for(actor: Actor, group: Group) -> str:
+    """What a person's "report" shows: ``meeting`` (the last meeting's report, for members
+    and the facilitator) or ``health`` (numbers only, for the group's managers)."""
+    if sees_group_content(actor, group):
+        return "meeting"
+    if actor.workspace_id == group.workspace_id and actor.person in group.managers:
+        return "health"
+    raise NotAllowed("rule.only_group_members")
+
+
 def require_involved(actor: Actor, group: Group) -> None:
     """Members and the facilitator; managers never read case or contribution text."""
     if not group.is_involved(actor.person):

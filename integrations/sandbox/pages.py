@@ -128,3 +128,17 @@ def thread_section(items: Sequence[Delivered], reply: str, surface: Surface) -> 
 
 def channel_header(name: str, channel: str) -> str:
     return f'<h1>{e(name)}</h1><p class="subtitle"><code class="channel">#{e(channel)}</code></p>'
+
+
+def command_box(surface: Surface, back: str) -> str:
+    """What Slack's slash command and Teams' message box are: type a command."""
+    loc = surface.locale
+    return (
+        '<form method="post" action="/command" class="panel command" id="command">'
+        + html.hidden_fields({**surface.hidden, "back": back})
+        + f'<label for="in-command">{e(t("sandbox.command_label", loc))}</label>'
+        f'<div class="buttons"><input type="text" id="in-command" name="text" maxlength="200"'
+        f' placeholder="{e(t("sandbox.command_placeholder", loc))}">'
+        f'<button type="submit" class="button">{e(t("sandbox.command_send", loc))}</button>'
+        "</div></form>"
+    )

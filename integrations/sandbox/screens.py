@@ -71,12 +71,13 @@ class Viewer:
         return interactions.render(self.sandbox.ctx, reply, actor=self.actor)
 
 
-def refused_page(view: Viewer, key: str) -> str:
-    body = html.card(
-        Card(blocks=(Text(spans(t(key, view.locale))),), summary=""),
-        view.surface(),
-        css_class="panel refusal",
-    )
+def refused_page(view: Viewer, key: str, flashes: list[Card] | None = None) -> str:
+    """A page the person may not see, saying why; what they were just told stays above it."""
+    text = t(key, view.locale)
+    refusal = Card(blocks=(Text(spans(text)),), summary=text)
+    surface = view.surface()
+    body = pages.flashes(flashes or [], surface)
+    body += html.card(refusal, surface, css_class="panel refusal")
     back = f'<p><a href="/">{e(t("sandbox.home", view.locale))}</a></p>'
     return view.page(t("sandbox.refused", view.locale), body + back)
 
@@ -135,6 +136,7 @@ def home(view: Viewer, flashes: list[Card]) -> str:
     main = (
         pages.flashes(flashes, surface)
         + start
+        + pages.command_box(view.surface(), "/")
         + "".join(html.card(c, surface, css_class="card overview") for c in overview.cards)
     )
     body = f'<div class="layout"><div>{main}</div><aside>{aside}</aside></div>'
@@ -170,9 +172,9 @@ def channel(view: Viewer, channel_ref: str, flashes: list[Card]) -> tuple[str, s
     ctx, loc, messenger = view.sandbox.ctx, view.locale, view.sandbox.messenger
     group = queries.group_at(ctx, actor=view.actor, channel=channel_ref)
     if group is None:
-        return "404 Not Found", refused_page(view, "group.none_in_channel")
+        return "404 Not Found", refused_page(view, "group.none_in_channel", flashes)
     if not rules.sees_group_content(view.actor, group):
-        return "403 Forbidden", refused_page(view, "rule.only_group_members")
+        return "403 Forbidden", refused_page(view, "rule.only_group_members", flashes)
     meeting_id = queries.latest_meeting_in(ctx, actor=view.actor, channel=channel_ref)
     surface = view.surface(channel=channel_ref, meeting=str(meeting_id or ""))
     post = queries.meeting_post(ctx, meeting_id=meeting_id) if meeting_id else None
@@ -195,6 +197,7 @@ def channel(view: Viewer, channel_ref: str, flashes: list[Card]) -> tuple[str, s
         + pages.flashes(flashes, surface)
         + "".join(parts)
         + f'<div class="buttons">{links}</div>'
+        + pages.command_box(view.surface(channel=channel_ref), view.path)
     )
     people = [(p, "facilitator" if p == group.facilitator else "member") for p in group.members]
     if group.facilitator and group.facilitator not in group.members:

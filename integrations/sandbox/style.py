@@ -99,5 +99,8 @@ aside li:last-child { border-bottom: 0; }
 .private .reply .card > :first-child { padding-right: 0; }
 .empty { color: var(--muted); font-style: italic; }
 code.channel { background: var(--page); padding: .1rem .35rem; border-radius: 4px; }
+.command input[type=text] { flex: 1; font: inherit; padding: .4rem .55rem;
+  border: 1px solid var(--line); border-radius: 6px; }
+.command label { font-weight: 600; }
 footer { color: var(--muted); font-size: .85rem; text-align: center; padding: 1rem; }
 """

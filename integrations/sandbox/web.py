@@ -158,6 +158,9 @@ class Sandbox:
         flashes: list[Card] = []
         if request.path == "/prepare":
             location = screens.prepare_group(view)
+        elif request.path == "/command":
+            reply = interactions.command(self.ctx, who, request.value("text"))
+            location, flashes = self.after(view, who, reply, back=back)
         elif request.path == "/act":
             reply = interactions.action(
                 self.ctx, who, request.value("action"), request.value("value")

@@ -281,8 +281,13 @@ def home_view(card: Card) -> JSON:
     return {"type": "home", "blocks": blocks}
 
 
+LANGUAGE_KEY = "_language"
+"""Kept in a modal's ``private_metadata`` beside the form's state: the submission is
+answered in the form's language without asking Slack who the person is first."""
+
+
 def modal(form: Form) -> JSON:
-    metadata = json.dumps(form.state, separators=(",", ":"))
+    metadata = json.dumps({**form.state, LANGUAGE_KEY: form.locale}, separators=(",", ":"))
     if len(metadata) > PRIVATE_METADATA:
         raise BlockProblem("private_metadata is longer than 3000 characters")
     view = {

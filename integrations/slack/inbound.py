@@ -6,6 +6,7 @@ Pure functions over the JSON Slack sends (see the recorded payloads in
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,15 @@ def message_of(body: Body) -> str | None:
     """The message a button is on (``ts``), for the meeting it belongs to."""
     ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
     return str(ts) if ts else None
+
+
+def form_state(view: dict[str, Any]) -> dict[str, str]:
+    """What the modal carried (its ``private_metadata``); nothing when it is not ours."""
+    try:
+        found = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def form_values(view: dict[str, Any]) -> dict[str, Any]:

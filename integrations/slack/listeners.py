@@ -7,7 +7,6 @@ means and what is allowed is decided in ``core.interactions``.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -15,7 +14,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from core import interactions
-from integrations.slack import inbound
+from integrations.slack import blocks, inbound
 from integrations.slack.runtime import Runtime, log
 
 SLASH_COMMANDS = ("/intervision", "/intervisie")
@@ -60,8 +59,11 @@ def register(bolt: App, rt: Runtime) -> None:
     def on_submission(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
     ) -> None:
-        who = rt.who(client, team=inbound.team_of(body), user=inbound.user_of(body))
-        state = json.loads(view.get("private_metadata") or "{}")
+        state = inbound.form_state(view)
+        language = state.pop(blocks.LANGUAGE_KEY, None)
+        who = rt.who(
+            client, team=inbound.team_of(body), user=inbound.user_of(body), language=language
+        )
         reply = interactions.submit(
             rt.ctx, who, str(view.get("callback_id", "")), state, inbound.form_values(view)
         )

@@ -56,8 +56,13 @@ class Runtime:
         user: str,
         channel: str | None = None,
         message: str | None = None,
+        language: str | None = None,
     ) -> Who:
-        language, zone = self.person(client, team, user)
+        """``language`` known already (a form's): no ``users.info`` call, which would
+        otherwise come before a modal's answer to Slack."""
+        zone = None
+        if language is None:
+            language, zone = self.person(client, team, user)
         return Who(
             platform=Platform.SLACK,
             workspace=team,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -96,7 +97,10 @@ def test_modals_carry_state_and_short_titles() -> None:
         ),
     )
     view = modal(form)
-    assert view["callback_id"] == "form.case" and view["private_metadata"] == '{"group_id":"7"}'
+    assert view["callback_id"] == "form.case" and json.loads(view["private_metadata"]) == {
+        "group_id": "7",
+        "_language": "nl",
+    }
     assert len(view["title"]["text"]) <= 24
     assert view["blocks"][1]["element"]["initial_option"]["value"] == "incident"
     assert len(view["blocks"][1]["element"]["options"][0]["text"]["text"]) <= 75

@@ -1,0 +1,269 @@
+"""Slack, Teams and the sandbox give the same answer to the same command, click and form.
+
+One real server with all three platforms on, each driven over its own protocol, with the
+same group on each. Every step is done by the same role on all three; each platform must
+show its answer to that person, and the core's neutral replies must be equal (ids aside).
+The steps move the three meetings in lockstep, so that clicks meet the same state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from core.interactions import Reply
+from core.services import queries
+from core.views import actions as a
+from tests.support.everywhere import Everywhere, everywhere, normalised
+from tests.support.teams_servers import MicrosoftStandIns
+
+Step = Callable[[Any], Reply]
+
+
+@pytest.fixture
+def world(
+    db_url: str, microsoft: MicrosoftStandIns, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Everywhere]:
+    with everywhere(db_url, microsoft, monkeypatch) as built:
+        yield built
+
+
+def _same(world: Everywhere, what: str, step: Step) -> dict[str, Any]:
+    """Do ``step`` on every platform; their normalised replies must be equal."""
+    answers = {driver.platform.value: normalised(step(driver), driver) for driver in world}
+    first = answers["slack"]
+    for platform, answer in answers.items():
+        assert answer == first, f"{what}: {platform} answered differently\n{answers}"
+    return first
+
+
+def _value(driver: Any, detail: str) -> str:
+    return a.meeting_value(driver.meeting_id(), detail)
+
+
+def _refused(answer: dict[str, Any], key: str, field: str | None = None) -> None:
+    [notice] = answer["notices"]
+    assert notice["refusal"] and notice["key"] == key, answer
+    assert notice["field"] == field, answer
+
+
+def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
+    world: Everywhere,
+) -> None:
+    # ------------------------------------------------------------- commands and screens
+    answer = _same(world, "help", lambda d: d.command("m1", "help"))
+    assert answer["screen"]["name"] == "help" and not answer["notices"]
+    answer = _same(world, "an unknown word", lambda d: d.command("m1", "dance"))
+    assert answer["screen"] == {
+        "name": "help",
+        "unknown_word": "dance",
+        "meeting_id": None,
+        "group_id": None,
+    }
+    assert _same(world, "tasks", lambda d: d.command("m1", "tasks"))["screen"]["name"] == "tasks"
+    answer = _same(world, "report before any meeting", lambda d: d.command("m1", "report"))
+    assert answer["notices"][0]["key"] == "report.none_yet"
+    answer = _same(world, "report for a manager", lambda d: d.command("manager", "report"))
+    assert answer["screen"] == {
+        "name": "health",
+        "unknown_word": None,
+        "meeting_id": None,
+        "group_id": "<group>",
+    }
+    _refused(
+        _same(world, "report for a stranger", lambda d: d.command("stranger", "report")),
+        "rule.only_group_members",
+    )
+    _refused(
+        _same(world, "group by a member", lambda d: d.command("m1", "group")),
+        "rule.only_managers_create_groups",
+    )
+    answer = _same(world, "group by a manager", lambda d: d.command("manager", "group"))
+    assert answer["form"]["form"] == a.FORM_GROUP and answer["form"]["channel"] == "<channel>"
+    _refused(
+        _same(world, "schedule by a member", lambda d: d.command("m1", "schedule")),
+        "rule.only_facilitator_or_chair",
+    )
+
+    # ------------------------------------------------------------- planning, with bad input
+    answer = _same(world, "schedule", lambda d: d.command("facilitator", "schedule"))
+    assert answer["form"] == {
+        "form": a.FORM_SCHEDULE,
+        "group_id": "<group>",
+        "meeting_id": None,
+        "goal_id": None,
+        "channel": None,
+    }
+    past = datetime.now(UTC) - timedelta(days=1)
+    _refused(
+        _same(
+            world,
+            "a meeting in the past",
+            lambda d: d.submit("facilitator", a.FORM_SCHEDULE, {a.INPUT_WHEN: past}),
+        ),
+        "meeting.in_the_past",
+        a.INPUT_WHEN,
+    )
+    when = (datetime.now(UTC) + timedelta(days=14)).replace(hour=13, minute=30, second=0)
+    answer = _same(
+        world,
+        "a meeting planned",
+        lambda d: d.submit("facilitator", a.FORM_SCHEDULE, {a.INPUT_WHEN: when}),
+    )
+    assert answer["notices"][0]["key"] == "meeting.scheduled_notice"
+    answer = _same(world, "reschedule", lambda d: d.command("facilitator", "schedule"))
+    assert answer["form"]["meeting_id"] == "<meeting>"  # the planned one, to move it
+
+    # ------------------------------------------------------------- cases
+    answer = _same(world, "start", lambda d: d.command("m1", "start"))
+    assert answer["notices"] == [] and answer["meeting_id"] == "<meeting>"
+    answer = _same(world, "start again", lambda d: d.command("m1", "start"))
+    assert answer["notices"][0]["key"] == "meeting.already_running"
+    answer = _same(world, "the case form", lambda d: d.click("m2", a.CASE_OPEN_FORM, ""))
+    assert answer["form"]["form"] == a.FORM_CASE
+    _refused(
+        _same(
+            world,
+            "a case without a title",
+            lambda d: d.submit("m2", a.FORM_CASE, {a.INPUT_TITLE: " ", a.INPUT_HELP_QUESTION: "?"}),
+        ),
+        "error.text_required",
+        a.INPUT_TITLE,
+    )
+    _refused(
+        _same(
+            world,
+            "an oversized help question",
+            lambda d: d.submit(
+                "m2", a.FORM_CASE, {a.INPUT_TITLE: "T", a.INPUT_HELP_QUESTION: "x" * 501}
+            ),
+        ),
+        "error.text_too_long",
+        a.INPUT_HELP_QUESTION,
+    )
+    answer = _same(
+        world,
+        "a case brought in",
+        lambda d: d.submit(
+            "m2",
+            a.FORM_CASE,
+            {a.INPUT_TITLE: "A night <shift> & more", a.INPUT_HELP_QUESTION: "How do I say no?"},
+        ),
+    )
+    assert answer["notices"][0]["params"] == {"title": "A night <shift> & more"}
+
+    # ------------------------------------------------------------- learning goals
+    answer = _same(world, "goals", lambda d: d.command("m3", "goals"))
+    assert answer["form"]["form"] == a.FORM_GOAL and answer["form"]["goal_id"] is None
+    _refused(
+        _same(
+            world,
+            "a checklist criterion that does not exist",
+            lambda d: d.submit(
+                "m3", a.FORM_GOAL, {a.INPUT_GOAL: "I ask first", a.INPUT_CRITERIA: ["telepathy"]}
+            ),
+        ),
+        "input.unknown_choice",
+        a.INPUT_CRITERIA,
+    )
+    answer = _same(
+        world,
+        "a goal saved",
+        lambda d: d.submit(
+            "m3", a.FORM_GOAL, {a.INPUT_GOAL: "I ask first", a.INPUT_CRITERIA: ["positive"]}
+        ),
+    )
+    assert answer["notices"][0]["key"] == "goal.saved"
+    answer = _same(world, "goals again", lambda d: d.command("m3", "goals"))
+    assert answer["form"]["goal_id"] == "<goal>"  # the latest, to revise it
+    answer = _same(world, "goals new", lambda d: d.command("m3", "goals new"))
+    assert answer["form"]["goal_id"] is None
+
+    # ------------------------------------------------------------- pacing the meeting
+    _refused(
+        _same(
+            world,
+            "a member chooses the case",
+            lambda d: d.click("m1", a.MEETING_CHOOSE_CASE, _value(d, str(_case(d)))),
+        ),
+        "rule.only_facilitator_or_chair",
+    )
+    answer = _same(
+        world,
+        "the facilitator chooses it",
+        lambda d: d.click("facilitator", a.MEETING_CHOOSE_CASE, _value(d, str(_case(d)))),
+    )
+    assert answer == {**answer, "notices": [], "meeting_id": "<meeting>"}
+    _same(
+        world,
+        "begin",
+        lambda d: d.click("facilitator", a.MEETING_ADVANCE, _value(d, "case_chosen")),
+    )
+    _refused(
+        _same(
+            world,
+            "a stale click on next phase",
+            lambda d: d.click("facilitator", a.MEETING_ADVANCE, _value(d, "case_chosen")),
+        ),
+        "meeting.already_moved_on",
+    )
+    _refused(
+        _same(
+            world,
+            "a pass out of turn",
+            lambda d: d.click("m4", a.MEETING_PASS, _value(d, "phase:0")),
+        ),
+        "round.not_due",
+    )
+    answer = _same(
+        world,
+        "the contribute form",
+        lambda d: d.click("m2", a.MEETING_CONTRIBUTE, _value(d, "phase:0")),
+    )
+    assert answer["form"]["form"] == a.FORM_CONTRIBUTE
+    _refused(
+        _same(
+            world,
+            "an empty contribution",
+            lambda d: d.submit("m2", a.FORM_CONTRIBUTE, {a.INPUT_TEXT: "  "}),
+        ),
+        "error.text_required",
+        a.INPUT_TEXT,
+    )
+    answer = _same(
+        world,
+        "a contribution",
+        lambda d: d.submit("m2", a.FORM_CONTRIBUTE, {a.INPUT_TEXT: "It began on a Sunday"}),
+    )
+    assert answer["notices"][0]["key"] == "contribution.posted"
+    _refused(
+        _same(
+            world,
+            "someone else's task",
+            lambda d: d.click("m1", a.TASK_DONE, _task_of(d, "m2")),
+        ),
+        "task.not_yours",
+    )
+    answer = _same(world, "my own task", lambda d: d.click("m1", a.TASK_DONE, _task_of(d, "m1")))
+    assert answer["notices"][0]["key"] == "task.marked_done"
+    _refused(
+        _same(world, "an unknown button", lambda d: d.click("m1", "meeting.dance", "")),
+        "input.unknown_action",
+    )
+
+
+def _case(driver: Any) -> int:
+    meeting = queries.meeting_for(
+        driver.app.ctx, actor=driver.actor("m2"), meeting_id=driver.meeting_id()
+    )
+    snapshot = queries.meeting_snapshot(driver.app.ctx, meeting_id=meeting.id, viewer=None)
+    [case] = snapshot.open_cases
+    return case.id or 0
+
+
+def _task_of(driver: Any, role: str) -> str:
+    overview = queries.overview(driver.app.ctx, actor=driver.actor(role))
+    return next(t.id for t in overview.tasks if t.meeting_id == driver.meeting_id())
