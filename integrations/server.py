@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -57,7 +58,8 @@ def build_app(
     ctx = bootstrap(engine, methods=library, clock=clock, wake=wake)
     app = App(settings=settings, engine=engine, ctx=ctx, router=router or Router())
     app.deliver = Deliverer(ctx, app.messengers)
-    app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock)
+    lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock, lease=lease)
     _mount_platforms(app)
     return app
 

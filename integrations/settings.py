@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     INTERVISION_METHODS_DIR: Path | None = None
     """A folder of custom method files, loaded beside the built-in library."""
     SANDBOX: bool | None = None
+    OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
+    """How long a delivery may take before another worker may take it over (a worker
+    that died mid-delivery loses its rows after this)."""
 
     SLACK_SIGNING_SECRET: str | None = None
     SLACK_BOT_TOKEN: str | None = None

@@ -206,6 +206,7 @@ class Deliverer:
                 uow.posts.begin(meeting_id, here.channel, key=key, now=self.ctx.clock.now())
                 uow.commit()
             ref = messenger.post(here, card, key=key)
+            log.info("meeting %s: its message is posted (%s); recording it", meeting_id, ref)
         with self.ctx.uow() as uow:  # the ref and the delivered mark: one transaction
             uow.posts.confirm(meeting_id, ref)
             if item is not None:

@@ -46,6 +46,9 @@ class FakeSlack:
         self.locales: dict[str, str] = {}
         self.not_in: set[str] = set()
         self.history: dict[str, list[dict[str, Any]]] = {}
+        self.before_answer: Callable[[str, dict[str, Any]], None] | None = None
+        """Called with each call (method, args) after it is recorded and before it is
+        answered: fault injection (a test can stop the world right there)."""
         """Channel -> the messages posted there, oldest first (conversations.history)."""
         self.failures: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
         self._lock = threading.Lock()
@@ -139,7 +142,10 @@ class FakeSlack:
             if problem:
                 self.problems.append(f"{method}: {problem}")
                 return 200, {"ok": False, "error": "invalid_blocks", "detail": problem}, {}
-            return 200, self._ok(method, args), {}
+            answer = self._ok(method, args)
+        if self.before_answer is not None:
+            self.before_answer(method, args)
+        return 200, answer, {}
 
     def _validate(self, method: str, args: dict[str, Any]) -> str | None:
         try:
