@@ -15,31 +15,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from core.interactions import Locale
-from core.views.vocabulary import (
-    Block,
-    Button,
-    Buttons,
-    Card,
-    ChannelSelect,
-    Checkboxes,
-    ContextLine,
-    DateInput,
-    DateTimeInput,
-    Divider,
-    Emphasis,
-    Field,
-    Fields,
-    Form,
-    Heading,
-    Mention,
-    PeopleSelect,
-    Plain,
-    Select,
-    Span,
-    Strong,
-    Text,
-    TextInput,
-)
+from core.views import vocabulary as v
 
 ACTION_URL = "/act"
 FORM_URL = "/forms/"
@@ -75,20 +51,20 @@ def moment(at: datetime, surface: Surface) -> str:
     return f'<time datetime="{e(at.isoformat())}">{e(shown)}</time>'
 
 
-def span(part: Span, surface: Surface) -> str:
-    if isinstance(part, Plain):
+def span(part: v.Span, surface: Surface) -> str:
+    if isinstance(part, v.Plain):
         return e(part.text).replace("\n", "<br>")
-    if isinstance(part, Strong):
+    if isinstance(part, v.Strong):
         return f"<strong>{e(part.text)}</strong>"
-    if isinstance(part, Emphasis):
+    if isinstance(part, v.Emphasis):
         return f"<em>{e(part.text)}</em>"
-    if isinstance(part, Mention):
+    if isinstance(part, v.Mention):
         name = surface.names.get(part.person, part.person)
         return f'<span class="mention" data-person="{e(part.person)}">{e(name)}</span>'
     return moment(part.at, surface)
 
 
-def spans(parts: Iterable[Span], surface: Surface) -> str:
+def spans(parts: Iterable[v.Span], surface: Surface) -> str:
     return "".join(span(part, surface) for part in parts)
 
 
@@ -102,7 +78,7 @@ def hidden_fields(values: Mapping[str, str]) -> str:
     )
 
 
-def button(item: Button, surface: Surface) -> str:
+def button(item: v.Button, surface: Surface) -> str:
     style = f" button-{item.style}" if item.style else ""
     return (
         f'<form method="post" action="{ACTION_URL}" class="inline">'
@@ -112,27 +88,27 @@ def button(item: Button, surface: Surface) -> str:
     )
 
 
-def field_item(item: Field, surface: Surface) -> str:
+def field_item(item: v.Field, surface: Surface) -> str:
     return f"<div><dt>{e(item.label)}</dt><dd>{spans(item.value, surface)}</dd></div>"
 
 
-def block(item: Block, surface: Surface) -> str:
-    if isinstance(item, Heading):
+def block(item: v.Block, surface: Surface) -> str:
+    if isinstance(item, v.Heading):
         return f"<h3>{e(item.text)}</h3>"
-    if isinstance(item, Text):
+    if isinstance(item, v.Text):
         return f"<p>{spans(item.parts, surface)}</p>"
-    if isinstance(item, Fields):
+    if isinstance(item, v.Fields):
         return '<dl class="fields">' + "".join(field_item(f, surface) for f in item.items) + "</dl>"
-    if isinstance(item, ContextLine):
+    if isinstance(item, v.ContextLine):
         return f'<p class="context">{spans(item.parts, surface)}</p>'
-    if isinstance(item, Divider):
+    if isinstance(item, v.Divider):
         return "<hr>"
-    if isinstance(item, Buttons):
+    if isinstance(item, v.Buttons):
         return '<div class="buttons">' + "".join(button(b, surface) for b in item.items) + "</div>"
     return form_input(item, surface)
 
 
-def card(view: Card, surface: Surface, *, css_class: str = "card") -> str:
+def card(view: v.Card, surface: Surface, *, css_class: str = "card") -> str:
     return (
         f'<article class="{e(css_class)}" aria-label="{e(view.summary)}">'
         + "".join(block(b, surface) for b in view.blocks)
@@ -168,8 +144,8 @@ def _fieldset(label: str, body: str) -> str:
     return f'<fieldset class="input"><legend>{e(label)}</legend>{body}</fieldset>'
 
 
-def form_input(item: Block, surface: Surface) -> str:
-    if isinstance(item, TextInput):
+def form_input(item: v.Block, surface: Surface) -> str:
+    if isinstance(item, v.TextInput):
         attrs = (
             f'id="in-{e(item.id)}" name="{e(item.id)}" maxlength="{item.max_length}"'
             f' placeholder="{e(item.placeholder)}"{_required(item.optional)}'
@@ -183,7 +159,7 @@ def form_input(item: Block, surface: Surface) -> str:
         return (
             f'<div class="input">{_label(item.id, item.label, item.optional)}{control}{hint}</div>'
         )
-    if isinstance(item, Select):
+    if isinstance(item, v.Select):
         options = "".join(
             f'<option value="{e(o.value)}"'
             + (" selected" if o.value == item.initial else "")
@@ -194,35 +170,35 @@ def form_input(item: Block, surface: Surface) -> str:
             f'<div class="input">{_label(item.id, item.label, item.optional)}'
             f'<select id="in-{e(item.id)}" name="{e(item.id)}">{options}</select></div>'
         )
-    if isinstance(item, PeopleSelect):
+    if isinstance(item, v.PeopleSelect):
         kind = "checkbox" if item.multiple else "radio"
         people = surface.people
         if not item.multiple and item.optional:
             people = (("", "–"), *people)
         initial = item.initial or (("",) if not item.multiple else ())
         return _fieldset(item.label, _choices(kind, item.id, people, initial))
-    if isinstance(item, ChannelSelect):
+    if isinstance(item, v.ChannelSelect):
         value = item.initial or ""
         return (
             f'<div class="input"><span class="label">{e(item.label)}</span>'
             f'<code class="channel">#{e(value)}</code>'
             f'<input type="hidden" name="{e(item.id)}" value="{e(value)}"></div>'
         )
-    if isinstance(item, DateTimeInput):
+    if isinstance(item, v.DateTimeInput):
         value = _local_input(item.initial, surface) if item.initial else ""
         return (
             f'<div class="input">{_label(item.id, item.label, item.optional)}'
             f'<input type="datetime-local" id="in-{e(item.id)}" name="{e(item.id)}"'
             f' value="{e(value)}"{_required(item.optional)}></div>'
         )
-    if isinstance(item, DateInput):
+    if isinstance(item, v.DateInput):
         value = item.initial.isoformat() if isinstance(item.initial, date) else ""
         return (
             f'<div class="input">{_label(item.id, item.label, item.optional)}'
             f'<input type="date" id="in-{e(item.id)}" name="{e(item.id)}"'
             f' value="{e(value)}"{_required(item.optional)}></div>'
         )
-    if isinstance(item, Checkboxes):
+    if isinstance(item, v.Checkboxes):
         pairs = [(o.value, o.label) for o in item.options]
         return _fieldset(item.label, _choices("checkbox", item.id, pairs, item.initial))
     raise TypeError(f"unknown block {type(item).__name__}")
@@ -232,7 +208,7 @@ def _local_input(at: datetime, surface: Surface) -> str:
     return at.astimezone(surface.zone).strftime("%Y-%m-%dT%H:%M")
 
 
-def form(view: Form, surface: Surface) -> str:
+def form(view: v.Form, surface: Surface) -> str:
     state = {f"state.{k}": v for k, v in view.state.items()}
     return (
         f'<form method="post" action="{FORM_URL}{e(view.callback_id)}" class="form"'

@@ -17,31 +17,7 @@ from typing import Any, Literal
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block as SdkBlock
 
-from core.views.vocabulary import (
-    Block,
-    Buttons,
-    Card,
-    ChannelSelect,
-    Checkboxes,
-    ContextLine,
-    DateInput,
-    DateTimeInput,
-    Divider,
-    Emphasis,
-    Fields,
-    Form,
-    Heading,
-    Mention,
-    Moment,
-    Option,
-    PeopleSelect,
-    Plain,
-    Select,
-    Span,
-    Strong,
-    Text,
-    TextInput,
-)
+from core.views import vocabulary as v
 
 JSON = dict[str, Any]
 Surface = Literal["message", "modal", "home"]
@@ -81,23 +57,23 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _moment(span: Moment) -> str:
+def _moment(span: v.Moment) -> str:
     at = span.at.astimezone(UTC)
     fallback = at.strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
-def _tokens(span: Span) -> list[str]:
+def _tokens(span: v.Span) -> list[str]:
     """Atomic pieces of mrkdwn: a split between two tokens never breaks markup."""
-    if isinstance(span, Mention):
+    if isinstance(span, v.Mention):
         if _PERSON_ID.match(span.person):
             return [f"<@{span.person}>"]
         return [escape(span.person)]
-    if isinstance(span, Moment):
+    if isinstance(span, v.Moment):
         return [_moment(span)]
     text = span.text
-    if isinstance(span, Strong | Emphasis) and text.strip():
-        mark = "*" if isinstance(span, Strong) else "_"
+    if isinstance(span, v.Strong | v.Emphasis) and text.strip():
+        mark = "*" if isinstance(span, v.Strong) else "_"
         inner = escape(text.strip())
         if len(inner) + 2 <= FIELD_TEXT:
             lead = text[: len(text) - len(text.lstrip())]
@@ -106,11 +82,11 @@ def _tokens(span: Span) -> list[str]:
     return [escape(char) for char in text]
 
 
-def mrkdwn(parts: Iterable[Span]) -> str:
+def mrkdwn(parts: Iterable[v.Span]) -> str:
     return "".join(token for span in parts for token in _tokens(span))
 
 
-def _chunks(parts: Iterable[Span], limit: int) -> list[str]:
+def _chunks(parts: Iterable[v.Span], limit: int) -> list[str]:
     """The spans' mrkdwn in pieces of at most ``limit`` characters, cut between tokens
     (preferably after a newline)."""
     chunks: list[str] = []
@@ -144,32 +120,32 @@ def _plain(text: str, limit: int) -> JSON:
 # ------------------------------------------------------------------ blocks
 
 
-def render_blocks(blocks: Sequence[Block]) -> list[JSON]:
+def render_blocks(blocks: Sequence[v.Block]) -> list[JSON]:
     rendered: list[JSON] = []
     for block in blocks:
         rendered += _render(block)
     return rendered
 
 
-def _render(block: Block) -> list[JSON]:
-    if isinstance(block, Heading):
+def _render(block: v.Block) -> list[JSON]:
+    if isinstance(block, v.Heading):
         return [{"type": "header", "text": _plain(block.text, HEADER_TEXT)}]
-    if isinstance(block, Text):
+    if isinstance(block, v.Text):
         return [
             {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
             for chunk in _chunks(block.parts, SECTION_TEXT)
         ]
-    if isinstance(block, Fields):
+    if isinstance(block, v.Fields):
         fields = []
         for item in block.items:
-            label = Strong(item.label)
-            text = _chunks((label, Plain("\n"), *item.value), FIELD_TEXT)
+            label = v.Strong(item.label)
+            text = _chunks((label, v.Plain("\n"), *item.value), FIELD_TEXT)
             fields.append({"type": "mrkdwn", "text": text[0] if text else " "})
         return [
             {"type": "section", "fields": fields[i : i + MAX_FIELDS]}
             for i in range(0, len(fields), MAX_FIELDS)
         ]
-    if isinstance(block, ContextLine):
+    if isinstance(block, v.ContextLine):
         elements = [
             {"type": "mrkdwn", "text": chunk} for chunk in _chunks(block.parts, SECTION_TEXT)
         ]
@@ -177,9 +153,9 @@ def _render(block: Block) -> list[JSON]:
             {"type": "context", "elements": elements[i : i + CONTEXT_ELEMENTS]}
             for i in range(0, len(elements), CONTEXT_ELEMENTS)
         ]
-    if isinstance(block, Divider):
+    if isinstance(block, v.Divider):
         return [{"type": "divider"}]
-    if isinstance(block, Buttons):
+    if isinstance(block, v.Buttons):
         buttons = [_button(b.action_id, b.label, b.value, b.style) for b in block.items]
         return [
             {"type": "actions", "elements": buttons[i : i + BUTTONS_PER_BLOCK]}
@@ -197,15 +173,15 @@ def _button(action_id: str, label: str, value: str, style: str | None) -> JSON:
     return button
 
 
-def _option(option: Option) -> JSON:
+def _option(option: v.Option) -> JSON:
     return {"text": _plain(option.label, OPTION_TEXT), "value": option.value[:OPTION_VALUE]}
 
 
-def _input(block: Block) -> JSON:
+def _input(block: v.Block) -> JSON:
     element: JSON
     optional = getattr(block, "optional", False)
     hint = ""
-    if isinstance(block, TextInput):
+    if isinstance(block, v.TextInput):
         element = {
             "type": "plain_text_input",
             "multiline": block.multiline,
@@ -216,12 +192,12 @@ def _input(block: Block) -> JSON:
         if block.placeholder:
             element["placeholder"] = _plain(block.placeholder, PLACEHOLDER)
         hint = block.hint
-    elif isinstance(block, Select):
+    elif isinstance(block, v.Select):
         element = {"type": "static_select", "options": [_option(o) for o in block.options[:100]]}
         chosen = [o for o in block.options if o.value == block.initial]
         if chosen:
             element["initial_option"] = _option(chosen[0])
-    elif isinstance(block, PeopleSelect):
+    elif isinstance(block, v.PeopleSelect):
         if block.multiple:
             element = {"type": "multi_users_select"}
             if block.initial:
@@ -230,22 +206,22 @@ def _input(block: Block) -> JSON:
             element = {"type": "users_select"}
             if block.initial:
                 element["initial_user"] = block.initial[0]
-    elif isinstance(block, ChannelSelect):
+    elif isinstance(block, v.ChannelSelect):
         element = {
             "type": "conversations_select",
             "filter": {"include": ["public", "private"], "exclude_bot_users": True},
         }
         if block.initial:
             element["initial_conversation"] = block.initial
-    elif isinstance(block, DateTimeInput):
+    elif isinstance(block, v.DateTimeInput):
         element = {"type": "datetimepicker"}
         if block.initial:
             element["initial_date_time"] = int(block.initial.timestamp())
-    elif isinstance(block, DateInput):
+    elif isinstance(block, v.DateInput):
         element = {"type": "datepicker"}
         if block.initial:
             element["initial_date"] = block.initial.isoformat()
-    elif isinstance(block, Checkboxes):
+    elif isinstance(block, v.Checkboxes):
         element = {"type": "checkboxes", "options": [_option(o) for o in block.options[:10]]}
         initial = [_option(o) for o in block.options if o.value in block.initial]
         if initial:
@@ -268,14 +244,14 @@ def _input(block: Block) -> JSON:
 # ------------------------------------------------------------------ surfaces
 
 
-def message(card: Card) -> JSON:
+def message(card: v.Card) -> JSON:
     """``chat.postMessage`` / ``chat.update`` arguments: blocks plus an escaped fallback."""
     blocks = render_blocks(card.blocks)
     check_blocks(blocks, "message")
     return {"blocks": blocks, "text": escape(truncate(card.summary, SECTION_TEXT))}
 
 
-def home_view(card: Card) -> JSON:
+def home_view(card: v.Card) -> JSON:
     blocks = render_blocks(card.blocks)[: MAX_BLOCKS["home"]]
     check_blocks(blocks, "home")
     return {"type": "home", "blocks": blocks}
@@ -286,7 +262,7 @@ LANGUAGE_KEY = "_language"
 answered in the form's language without asking Slack who the person is first."""
 
 
-def modal(form: Form) -> JSON:
+def modal(form: v.Form) -> JSON:
     metadata = json.dumps({**form.state, LANGUAGE_KEY: form.locale}, separators=(",", ":"))
     if len(metadata) > PRIVATE_METADATA:
         raise BlockProblem("private_metadata is longer than 3000 characters")

@@ -13,30 +13,7 @@ from typing import Any
 
 from core.i18n import t
 from core.interactions import Locale
-from core.views.vocabulary import (
-    Block,
-    Button,
-    Buttons,
-    Card,
-    ChannelSelect,
-    Checkboxes,
-    ContextLine,
-    DateInput,
-    DateTimeInput,
-    Divider,
-    Emphasis,
-    Fields,
-    Form,
-    Heading,
-    Mention,
-    PeopleSelect,
-    Plain,
-    Select,
-    Span,
-    Strong,
-    Text,
-    TextInput,
-)
+from core.views import vocabulary as v
 from integrations.teams.activities import DATE_SUFFIX, TIME_SUFFIX
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -59,15 +36,15 @@ class _Renderer:
         self.locale = locale
         self.entities: list[dict[str, Any]] = []
 
-    def spans(self, parts: tuple[Span, ...], *, mentions: bool = True) -> str:
+    def spans(self, parts: tuple[v.Span, ...], *, mentions: bool = True) -> str:
         return "".join(self.span(part, mentions=mentions) for part in parts)
 
-    def span(self, part: Span, *, mentions: bool) -> str:
-        if isinstance(part, Plain):
+    def span(self, part: v.Span, *, mentions: bool) -> str:
+        if isinstance(part, v.Plain):
             return escape(part.text)
-        if isinstance(part, Strong | Emphasis):
-            return _marked(part.text, "**" if isinstance(part, Strong) else "_")
-        if isinstance(part, Mention):
+        if isinstance(part, v.Strong | v.Emphasis):
+            return _marked(part.text, "**" if isinstance(part, v.Strong) else "_")
+        if isinstance(part, v.Mention):
             return self.mention(part.person, mentions=mentions)
         return moment(part.at)
 
@@ -82,26 +59,26 @@ class _Renderer:
             )
         return text
 
-    def block(self, block: Block) -> list[dict[str, Any]]:
-        if isinstance(block, Heading):
+    def block(self, block: v.Block) -> list[dict[str, Any]]:
+        if isinstance(block, v.Heading):
             return [_text(escape(block.text), size="Large", weight="Bolder")]
-        if isinstance(block, Text):
+        if isinstance(block, v.Text):
             return [_text(self.spans(block.parts))]
-        if isinstance(block, ContextLine):
+        if isinstance(block, v.ContextLine):
             return [_text(self.spans(block.parts), isSubtle=True, size="Small")]
-        if isinstance(block, Fields):
+        if isinstance(block, v.Fields):
             facts = [
                 {"title": escape(f.label), "value": self.spans(f.value, mentions=False) or "—"}
                 for f in block.items
             ]
             return [{"type": "FactSet", "facts": facts}]
-        if isinstance(block, Buttons):  # rows of at most 3: hosts allow 5 actions a set
+        if isinstance(block, v.Buttons):  # rows of at most 3: hosts allow 5 actions a set
             rows = [
                 block.items[i : i + ACTIONS_PER_ROW]
                 for i in range(0, len(block.items), ACTIONS_PER_ROW)
             ]
             return [{"type": "ActionSet", "actions": [execute(b) for b in row]} for row in rows]
-        if isinstance(block, Divider):
+        if isinstance(block, v.Divider):
             return []
         elements = _input(block, self.names)
         for element in elements:
@@ -110,11 +87,11 @@ class _Renderer:
                 element["errorMessage"] = t("error.text_required", self.locale, field=label)
         return elements
 
-    def body(self, blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+    def body(self, blocks: tuple[v.Block, ...]) -> list[dict[str, Any]]:
         body: list[dict[str, Any]] = []
         separate = False
         for block in blocks:
-            if isinstance(block, Divider):
+            if isinstance(block, v.Divider):
                 separate = bool(body)
                 continue
             rendered = [e for e in self.block(block) if e.get("type") != "TextBlock" or e["text"]]
@@ -125,14 +102,14 @@ class _Renderer:
         return body
 
 
-def render_card(card: Card, *, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+def render_card(card: v.Card, *, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A message card. ``names`` maps person refs to display names, for real mentions."""
     renderer = _Renderer(names or {})
     body = renderer.body(card.blocks) or [_text(escape(card.summary))]
     return _card(body, renderer.entities, fallback=card.summary)
 
 
-def render_form(form: Form, *, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+def render_form(form: v.Form, *, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A form as a card: its submit button is an ``Action.Execute`` whose verb is the form's
     callback id and whose data carries the form's state."""
     renderer = _Renderer(names or {}, form.locale)
@@ -159,7 +136,7 @@ def message(card: dict[str, Any], summary: str) -> dict[str, Any]:
     return {"type": "message", "summary": summary[:200], "attachments": [attachment(card)]}
 
 
-def execute(button: Button) -> dict[str, Any]:
+def execute(button: v.Button) -> dict[str, Any]:
     action: dict[str, Any] = {
         "type": "Action.Execute",
         "title": button.label,
@@ -207,8 +184,8 @@ def _text(text: str, **props: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **props}
 
 
-def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
-    if isinstance(block, TextInput):
+def _input(block: v.Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    if isinstance(block, v.TextInput):
         element: dict[str, Any] = {
             "type": "Input.Text",
             "id": block.id,
@@ -223,7 +200,7 @@ def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
             element["placeholder"] = block.placeholder
         hint = [_text(escape(block.hint), isSubtle=True, size="Small", spacing="None")]
         return [element, *(hint if block.hint else [])]
-    if isinstance(block, Select):
+    if isinstance(block, v.Select):
         element = {
             "type": "Input.ChoiceSet",
             "id": block.id,
@@ -235,7 +212,7 @@ def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
         if block.initial:
             element["value"] = block.initial
         return [element]
-    if isinstance(block, PeopleSelect):
+    if isinstance(block, v.PeopleSelect):
         # Teams' people picker: a ChoiceSet searching Graph users. It must offer at least one
         # choice of its own (the schema says so), so it lists the people we know by name;
         # without any, a text input of Entra object ids (comma-separated) stands in.
@@ -261,12 +238,12 @@ def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
         if block.initial:
             element["value"] = ",".join(block.initial)
         return [element]
-    if isinstance(block, ChannelSelect):
+    if isinstance(block, v.ChannelSelect):
         element = {"type": "Input.Text", "id": block.id, "label": block.label, "isRequired": True}
         if block.initial:
             element["value"] = block.initial
         return [element]
-    if isinstance(block, DateTimeInput):
+    if isinstance(block, v.DateTimeInput):
         date_input: dict[str, Any] = {
             "type": "Input.Date",
             "id": block.id + DATE_SUFFIX,
@@ -283,7 +260,7 @@ def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
             date_input["value"] = block.initial.strftime("%Y-%m-%d")
             time_input["value"] = block.initial.strftime("%H:%M")
         return [date_input, time_input]
-    if isinstance(block, DateInput):
+    if isinstance(block, v.DateInput):
         element = {
             "type": "Input.Date",
             "id": block.id,
@@ -293,7 +270,7 @@ def _input(block: Block, names: Mapping[str, str]) -> list[dict[str, Any]]:
         if block.initial:
             element["value"] = block.initial.isoformat()
         return [element]
-    if isinstance(block, Checkboxes):
+    if isinstance(block, v.Checkboxes):
         if len(block.options) == 1:
             option = block.options[0]
             return [
