@@ -18,6 +18,8 @@ from core.jobs.outbox_worker import run_once
 from core.storage import tables
 from integrations.server import App, build_app
 from integrations.settings import Settings
+from tests.support.recorded import TEAMS as TEAMS_FIXTURES
+from tests.support.recorded import load
 from tests.support.served_app import served
 from tests.support.teams_servers import (
     BotFrameworkKeys,
@@ -116,89 +118,79 @@ class TeamsHarness:
             "aadObjectId": person,
         }
 
-    def base(
-        self, kind: str, person: str, conversation: dict[str, Any], **extra: Any
-    ) -> dict[str, Any]:
-        return {
-            "type": kind,
-            "id": str(next(_ids)),
-            "timestamp": datetime.now(UTC).isoformat(),
-            "channelId": "msteams",
-            "serviceUrl": self.connector.base + "/",
-            "from": self.user(person),
-            "recipient": {"id": f"28:{APP_ID}", "name": "Intervision"},
-            "conversation": conversation,
-            "locale": "en-US",
-            "localTimezone": "Europe/Amsterdam",
-            "channelData": {"tenant": {"id": TENANT}},
-            **extra,
-        }
-
-    def channel_data(self) -> dict[str, Any]:
-        return {"tenant": {"id": TENANT}, "team": {"id": TEAM}, "channel": {"id": CHANNEL}}
+    def recorded(self, name: str, person: str, **extra: Any) -> dict[str, Any]:
+        """A recorded activity (``tests/fixtures/teams/<name>.json``) re-addressed to this
+        test's tenant, team, channel, bot and person, in English."""
+        activity = load(TEAMS_FIXTURES, name)
+        activity.update(
+            id=str(next(_ids)),
+            timestamp=datetime.now(UTC).isoformat(),
+            serviceUrl=self.connector.base + "/",
+            recipient={"id": f"28:{APP_ID}", "name": "Intervision"},
+            locale="en-US",
+            localTimezone="Europe/Amsterdam",
+        )
+        activity["from"] = self.user(person)
+        activity.pop("localTimestamp", None)
+        conversation = activity["conversation"]
+        conversation["tenantId"] = TENANT
+        data = activity["channelData"]
+        data["tenant"] = {"id": TENANT}
+        if conversation.get("conversationType") == "channel":
+            root = conversation["id"].partition(";messageid=")[2]
+            conversation["id"] = f"{CHANNEL};messageid={root}" if root else CHANNEL
+            data.update(
+                teamsChannelId=CHANNEL,
+                teamsTeamId=TEAM,
+                channel={"id": CHANNEL},
+                team={"id": TEAM},
+            )
+        else:
+            conversation["id"] = f"a:personal-{person}"
+        for entity in activity.get("entities", []):
+            if entity.get("type") == "clientInfo":
+                entity.update(locale="en-US", country="US")
+            elif entity.get("type") == "mention" and entity["mentioned"]["name"] == "Intervision":
+                entity["mentioned"]["id"] = f"28:{APP_ID}"
+        activity.update(extra)
+        return activity
 
     def channel_message(self, person: str, text: str, *, root: str | None = None) -> dict[str, Any]:
         """A channel post mentioning the bot, or (``root``) a reply in a thread."""
-        activity = self.base("message", person, {}, text=text)
-        conversation_id = f"{CHANNEL};messageid={root or activity['id']}"
-        activity["conversation"] = {
-            "id": conversation_id,
-            "conversationType": "channel",
-            "isGroup": True,
-            "tenantId": TENANT,
-        }
-        activity["channelData"] = self.channel_data()
-        activity["entities"] = [
-            {
-                "type": "mention",
-                "text": "<at>Intervision</at>",
-                "mentioned": {"id": f"28:{APP_ID}", "name": "Intervision"},
-            }
-        ]
+        if root is None:
+            activity = self.recorded("channel_mention", person, text=text)
+            activity["conversation"]["id"] = f"{CHANNEL};messageid={activity['id']}"
+            activity.pop("replyToId", None)
+        else:
+            activity = self.recorded("thread_reply", person, text=text, replyToId=root)
+            activity["conversation"]["id"] = f"{CHANNEL};messageid={root}"
+        activity.pop("attachments", None)
         return activity
 
     def personal_message(self, person: str, text: str) -> dict[str, Any]:
-        conversation = {
-            "id": f"a:personal-{person}",
-            "conversationType": "personal",
-            "tenantId": TENANT,
-        }
-        return self.base("message", person, conversation, text=text)
+        return self.recorded("personal_message", person, text=text)
 
     def card_action(
         self, person: str, verb: str, data: dict[str, Any], *, reply_to: str | None = None
     ) -> dict[str, Any]:
-        """An ``adaptiveCard/action`` invoke: in the channel (``reply_to`` = the card's
-        message) or in personal chat."""
+        """An ``adaptiveCard/action`` invoke: on a card in the channel (``reply_to`` = the
+        card's message) or in personal chat."""
         value = {
             "action": {"type": "Action.Execute", "verb": verb, "data": data},
             "trigger": "manual",
         }
         if reply_to is None:
-            conversation = {
-                "id": f"a:personal-{person}",
-                "conversationType": "personal",
-                "tenantId": TENANT,
-            }
-            return self.base(
-                "invoke", person, conversation, name="adaptiveCard/action", value=value
-            )
-        activity = self.base(
-            "invoke",
-            person,
-            {"id": CHANNEL, "conversationType": "channel", "isGroup": True, "tenantId": TENANT},
-            name="adaptiveCard/action",
-            value=value,
-            replyToId=reply_to,
-        )
-        activity["channelData"] = self.channel_data()
+            activity = self.recorded("invoke_personal_form", person, value=value)
+            activity.pop("replyToId", None)
+            return activity
+        activity = self.recorded("invoke_channel_card", person, value=value, replyToId=reply_to)
+        activity["conversation"]["id"] = f"{CHANNEL};messageid={reply_to}"
         return activity
 
     def edit(self, person: str, message_id: str, text: str, *, root: str) -> dict[str, Any]:
-        activity = self.channel_message(person, text, root=root)
-        activity["type"] = "messageUpdate"
+        activity = self.recorded("message_update", person, text=text, replyToId=root)
         activity["id"] = message_id
-        activity["channelData"]["eventType"] = "editMessage"
+        activity["conversation"]["id"] = f"{CHANNEL};messageid={root}"
         return activity
 
 

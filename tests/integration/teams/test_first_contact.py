@@ -10,12 +10,12 @@ from tests.support.teams_harness import TENANT, TeamsHarness
 
 
 def test_simultaneous_first_contacts_make_one_workspace(teams: TeamsHarness, db_url: str) -> None:
-    conversation = {"id": "a:personal-aad-1", "conversationType": "personal", "tenantId": TENANT}
     activities: list[dict[str, Any]] = [
-        teams.base(kind, f"aad-{n}", conversation)
+        teams.recorded(name, f"aad-{n}")
         for n in range(1, 5)
-        for kind in ("installationUpdate", "conversationUpdate")
+        for name in ("installation_update", "conversation_update_team")
     ]
+    assert {a["channelData"]["tenant"]["id"] for a in activities} == {TENANT}
     with ThreadPoolExecutor(max_workers=len(activities)) as pool:
         results = list(pool.map(teams.post, activities))
     assert [status for status, _ in results] == [200] * len(activities), results
