@@ -63,6 +63,7 @@ def build_oauth_flow(
         client_secret=settings.SLACK_CLIENT_SECRET,
         bot_only=True,
         client=client,
+        cache_enabled=True,  # auth.test once per token, not inside every request
     )
     return InstallPages(client=client, settings=oauth_settings), store
 
