@@ -18,7 +18,8 @@ from core.interactions import Platform
 from integrations.teams.activities import Activity
 from integrations.teams.auth import KeySet, TokenValidator, Unauthorized
 from integrations.teams.bot import TeamsBot
-from integrations.teams.connector import AppToken, Connector
+from integrations.teams.connector import AppToken, Connector, TenantTokens
+from integrations.teams.graph import GRAPH_SCOPE, Graph
 from integrations.teams.messenger import TeamsMessenger
 from integrations.wsgi import StartResponse, respond
 
@@ -39,6 +40,7 @@ def mount(app: App) -> None:
     settings = app.settings
     assert settings.MICROSOFT_APP_ID
     token: Any = _no_token  # no password: the Agents Playground, which needs no token
+    graph = None
     if settings.MICROSOFT_APP_PASSWORD:  # msal looks up its authority at once: only then
         token = AppToken(
             app_id=settings.MICROSOFT_APP_ID,
@@ -46,7 +48,18 @@ def mount(app: App) -> None:
             tenant_id=settings.MICROSOFT_APP_TENANT_ID,
             authority_host=settings.MICROSOFT_AUTHORITY_HOST,
         )
-    messenger = TeamsMessenger(app.ctx, Connector(token), app_id=settings.MICROSOFT_APP_ID)
+        graph = Graph(
+            settings.MICROSOFT_GRAPH_URL,
+            TenantTokens(
+                app_id=settings.MICROSOFT_APP_ID,
+                password=settings.MICROSOFT_APP_PASSWORD,
+                authority_host=settings.MICROSOFT_AUTHORITY_HOST,
+                scope=GRAPH_SCOPE,
+            ),
+        )
+    messenger = TeamsMessenger(
+        app.ctx, Connector(token), app_id=settings.MICROSOFT_APP_ID, graph=graph
+    )
     validator = TokenValidator(
         app_id=settings.MICROSOFT_APP_ID, keys=KeySet(settings.BOTFRAMEWORK_OPENID_METADATA_URL)
     )

@@ -30,10 +30,18 @@ class ConnectorError(Exception):
 
 
 class AppToken:
-    """One msal confidential client for the bot, so its token cache is shared."""
+    """One msal confidential client for the bot, so its token cache is shared. The Bot
+    Connector's scope by default; Microsoft Graph's with ``scope`` (then ``tenant_id`` is
+    the customer's tenant, whose data Graph serves)."""
 
     def __init__(
-        self, *, app_id: str, password: str, tenant_id: str | None, authority_host: str
+        self,
+        *,
+        app_id: str,
+        password: str,
+        tenant_id: str | None,
+        authority_host: str,
+        scope: str = BOT_SCOPE,
     ) -> None:
         host = authority_host.rstrip("/")
         self._client = msal.ConfidentialClientApplication(
@@ -42,15 +50,35 @@ class AppToken:
             authority=f"{host}/{tenant_id or 'botframework.com'}",
             instance_discovery=urlparse(host).hostname in PUBLIC_CLOUD_HOSTS,
         )
+        self._scope = scope
         self._lock = threading.Lock()
 
     def __call__(self) -> str:
         with self._lock:
-            result = self._client.acquire_token_for_client(scopes=[BOT_SCOPE])
+            result = self._client.acquire_token_for_client(scopes=[self._scope])
         token = result.get("access_token") if isinstance(result, dict) else None
         if not token:
             raise ConnectorError(401, f"no app token: {result.get('error_description', result)}")
         return str(token)
+
+
+class TenantTokens:
+    """App tokens for one scope in each customer tenant, made on first use per tenant."""
+
+    def __init__(self, *, app_id: str, password: str, authority_host: str, scope: str) -> None:
+        self._settings = {"app_id": app_id, "password": password, "authority_host": authority_host}
+        self._scope = scope
+        self._tokens: dict[str, AppToken] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, tenant: str) -> str:
+        with self._lock:
+            token = self._tokens.get(tenant)
+            if token is None:
+                token = self._tokens[tenant] = AppToken(
+                    tenant_id=tenant, scope=self._scope, **self._settings
+                )
+        return token()
 
 
 class Connector:
@@ -86,6 +114,11 @@ class Connector:
     def create_conversation(self, service_url: str, parameters: dict[str, Any]) -> str:
         """A proactive 1:1 chat; returns its conversation id."""
         return str(self._call("POST", service_url, "/v3/conversations", parameters)["id"])
+
+    def team_details(self, service_url: str, team_id: str) -> dict[str, Any]:
+        """A team's details, with ``aadGroupId``: the team's id in Microsoft Graph."""
+        found = self._call("GET", service_url, f"/v3/teams/{_seg(team_id)}", None)
+        return dict(found) if isinstance(found, dict) else {}
 
     def members(self, service_url: str, conversation_id: str) -> list[dict[str, Any]]:
         path = f"/v3/conversations/{_seg(conversation_id)}/members"

@@ -8,6 +8,7 @@ outbox worker), never inside an inbound request.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from core.services.ports import Destination
 from core.views.vocabulary import Card, ContextLine, Fields, Form, Mention, Text
 from integrations.teams import cards
 from integrations.teams.connector import Connector
+from integrations.teams.graph import Graph
 
 log = logging.getLogger("intervision.teams")
 
@@ -39,18 +41,41 @@ def thread_of(channel: str, root: str) -> str:
     return f"{channel};messageid={root}"
 
 
+def marker(key: str) -> str:
+    return f"intervision-{key}"
+
+
+def _carries(content: object, wanted: str) -> bool:
+    """Whether a card (Graph gives its JSON as a string) has an element with id ``wanted``."""
+    try:
+        card = json.loads(content) if isinstance(content, str) else content
+    except ValueError:
+        return False
+    body = card.get("body") if isinstance(card, dict) else None
+    return any(isinstance(item, dict) and item.get("id") == wanted for item in body or [])
+
+
 class TeamsMessenger:
-    def __init__(self, ctx: Context, connector: Connector, *, app_id: str) -> None:
+    def __init__(
+        self, ctx: Context, connector: Connector, *, app_id: str, graph: Graph | None = None
+    ) -> None:
         self.ctx = ctx
         self.connector = connector
         self.app_id = app_id
+        self.graph = graph
+        """Microsoft Graph, to find a post whose answer was lost (None: no app password)."""
 
     # ------------------------------------------------------------------ the port
 
     def post(self, to: Destination, card: Card, *, key: str) -> str:
+        """The card's first element carries ``key`` as its id (invisible; Graph shows it)."""
         assert to.channel is not None
         service_url = self._channel(to)["service_url"]
-        return self.connector.send(service_url, to.channel, self._activity(to.workspace, card))
+        activity = self._activity(to.workspace, card)
+        body = activity["attachments"][0]["content"]["body"]
+        if body:
+            body[0]["id"] = marker(key)
+        return self.connector.send(service_url, to.channel, activity)
 
     def update(self, to: Destination, ref: str, card: Card) -> None:
         assert to.channel is not None
@@ -71,8 +96,24 @@ class TeamsMessenger:
         self._direct(to, cards.message(self.form(to.workspace, form), form.title))
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
-        """The Bot Connector cannot list a channel's messages: a post whose answer was lost
-        cannot be found again here (reading them needs Microsoft Graph)."""
+        """The Bot Connector cannot list a channel's messages; Microsoft Graph can (the
+        team's id in Graph comes from the Bot Connector's team details)."""
+        assert to.channel is not None
+        if self.graph is None:
+            log.warning("Microsoft Teams: no app password, so no Graph to find %s", key)
+            return None
+        channel = self._channel(to)
+        team = channel.get("team_id")
+        if not team:
+            return None
+        group = self.connector.team_details(channel["service_url"], str(team)).get("aadGroupId")
+        if not group:
+            return None
+        wanted = marker(key)
+        for message in self.graph.channel_messages(to.workspace, group, to.channel, since=since):
+            for attachment in message.get("attachments") or []:
+                if _carries(attachment.get("content"), wanted):
+                    return str(message["id"])
         return None
 
     # ------------------------------------------------------------------ rendering

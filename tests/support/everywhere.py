@@ -369,6 +369,7 @@ def everywhere(db_url: str, microsoft: MicrosoftStandIns, monkeypatch: Any) -> I
         MICROSOFT_APP_TENANT_ID=TENANT,
         MICROSOFT_AUTHORITY_HOST=tokens.base,
         BOTFRAMEWORK_OPENID_METADATA_URL=keys.metadata_url,
+        MICROSOFT_GRAPH_URL=connector.base,
     )
     app = build_app(settings)
     try:

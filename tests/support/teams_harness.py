@@ -212,6 +212,7 @@ def running_teams(
             MICROSOFT_APP_TENANT_ID=TENANT,
             MICROSOFT_AUTHORITY_HOST=tokens.base,
             BOTFRAMEWORK_OPENID_METADATA_URL=keys.metadata_url,
+            MICROSOFT_GRAPH_URL=connector.base,
             SANDBOX=False,
             **settings,
         )

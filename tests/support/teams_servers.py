@@ -295,6 +295,12 @@ class FakeConnector:
     """Statuses (with headers) to answer the next calls with, e.g. (429, Retry-After)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: int = 0
+    aad_group_id: str = "0f1e2d3c-0000-4000-8000-00000000a9d0"
+    """The team's id in Microsoft Graph (``GET /v3/teams/{id}`` -> ``aadGroupId``)."""
+    channel_messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Graph's view of each channel: its root messages, as chatMessage resources."""
+    before_answer: Callable[[str, str, Any], None] | None = None
+    """Called with (method, path, body) of each call before it is answered: fault injection."""
 
     def next_id(self, prefix: str) -> str:
         with self.lock:
@@ -303,6 +309,56 @@ class FakeConnector:
 
     def sent(self, method: str | None = None) -> list[Call]:
         return [c for c in self.calls if method is None or c.method == method]
+
+    def answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+        if method == "GET" and path.endswith("/members"):
+            return 200, self.members
+        if method == "POST" and path == "/v3/conversations":
+            return 201, {"id": self.next_id("a:personal-")}
+        if method == "GET" and path.startswith("/v3/teams/"):
+            team = path.removeprefix("/v3/teams/")
+            return 200, {"id": team, "name": "My Team", "aadGroupId": self.aad_group_id}
+        if method == "GET" and path.startswith(f"/v1.0/teams/{self.aad_group_id}/channels/"):
+            channel = path.split("?")[0].split("/channels/")[1].removesuffix("/messages")
+            with self.lock:
+                found = sorted(
+                    self.channel_messages.get(channel, []),
+                    key=lambda m: m["lastModifiedDateTime"],
+                    reverse=True,
+                )
+            return 200, {"value": found}
+        if "/activities" in path:
+            activity_id = self.next_id("17000000000")
+            self._graph_view(method, path, body, activity_id)
+            return (201 if method == "POST" else 200), {"id": activity_id}
+        return 404, {"error": {"code": "NotFound"}}
+
+    def _graph_view(self, method: str, path: str, body: Any, activity_id: str) -> None:
+        """What Graph then lists: a channel's root posts, with their cards as JSON text."""
+        conversation = path.removeprefix("/v3/conversations/").split("/activities")[0]
+        if ";" in conversation or not conversation.startswith("19:") or not isinstance(body, dict):
+            return
+        now = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
+        attachments = [
+            {"contentType": a.get("contentType"), "content": json.dumps(a.get("content"))}
+            for a in body.get("attachments") or []
+        ]
+        with self.lock:
+            messages = self.channel_messages.setdefault(conversation, [])
+            if method == "PUT":
+                ref = path.rsplit("/", 1)[1]
+                for message in messages:
+                    if message["id"] == ref:
+                        message.update(lastModifiedDateTime=now, attachments=attachments)
+                return
+            messages.append(
+                {
+                    "id": activity_id,
+                    "createdDateTime": now,
+                    "lastModifiedDateTime": now,
+                    "attachments": attachments,
+                }
+            )
 
     def cards(self) -> list[dict[str, Any]]:
         """Every Adaptive Card the bot sent or updated."""
@@ -339,18 +395,11 @@ def fake_connector() -> Iterator[Stand[FakeConnector]]:
             if failure is not None:
                 _reply(self, failure[0], {"error": {"code": "Throttled"}}, failure[1])
                 return
-            if self.command == "GET" and path.endswith("/members"):
-                _reply(self, 200, connector.members)
-            elif self.command == "POST" and path == "/v3/conversations":
-                _reply(self, 201, {"id": connector.next_id("a:personal-")})
-            elif "/activities" in path:
-                _reply(
-                    self,
-                    201 if self.command == "POST" else 200,
-                    {"id": connector.next_id("17000000000")},
-                )
-            else:
-                _reply(self, 404, {"error": {"code": "NotFound"}})
+            body = json.loads(raw) if raw else None
+            status, answer = connector.answer(self.command, path, body)
+            if connector.before_answer is not None:
+                connector.before_answer(self.command, path, body)
+            _reply(self, status, answer)
 
         do_GET = do_POST = do_PUT = _handle
 

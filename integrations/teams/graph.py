@@ -1,0 +1,76 @@
+"""Microsoft Graph, as far as the Teams adapter needs it: a channel's recent messages.
+
+Reading them needs the app's resource-specific permission ``ChannelMessage.Read.Group``
+(in the app package's manifest), granted when a team adds the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+PAGE = 50
+MAX_PAGES = 4
+
+
+class GraphError(Exception):
+    def __init__(self, status: int, body: str, retry_after: float | None = None) -> None:
+        super().__init__(f"Microsoft Graph answered {status}: {body[:300]}")
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Graph:
+    """``token(tenant)`` gives an app token for Graph in that tenant."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: Callable[[str], str],
+        *,
+        session: requests.Session | None = None,
+    ) -> None:
+        self._base = base_url.rstrip("/") + "/v1.0"
+        self._token = token
+        self._session = session or requests.Session()
+
+    def channel_messages(
+        self, tenant: str, team: str, channel: str, *, since: datetime
+    ) -> Iterator[dict[str, Any]]:
+        """The channel's root messages created at or after ``since``. Graph lists them by
+        last change, newest first: the scan stops at the first one unchanged since then."""
+        url: str | None = (
+            f"{self._base}/teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}"
+            f"/messages?$top={PAGE}"
+        )
+        for _ in range(MAX_PAGES):
+            if url is None:
+                return
+            response = self._session.get(
+                url, headers={"Authorization": f"Bearer {self._token(tenant)}"}, timeout=15
+            )
+            if response.status_code >= 300:
+                wait = response.headers.get("Retry-After")
+                raise GraphError(
+                    response.status_code,
+                    response.text,
+                    float(wait) if wait and wait.isdigit() else None,
+                )
+            page = response.json()
+            for message in page.get("value", []):
+                if _moment(message.get("lastModifiedDateTime")) < since:
+                    return
+                if _moment(message.get("createdDateTime")) >= since:
+                    yield message
+            url = page.get("@odata.nextLink")
+
+
+def _moment(value: object) -> datetime:
+    if not isinstance(value, str) or not value:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
