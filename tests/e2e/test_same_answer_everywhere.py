@@ -116,6 +116,19 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
     assert answer["notices"][0]["key"] == "meeting.scheduled_notice"
     answer = _same(world, "reschedule", lambda d: d.command("facilitator", "schedule"))
     assert answer["form"]["meeting_id"] == "<meeting>"  # the planned one, to move it
+    later = when + timedelta(days=7)
+    answer = _same(
+        world,
+        "the meeting moved",
+        lambda d: d.submit("facilitator", a.FORM_SCHEDULE, {a.INPUT_WHEN: later}),
+    )
+    assert answer["notices"][0]["key"] == "meeting.scheduled_notice"
+    assert answer["meeting_id"] == "<meeting>"
+    for driver in world:
+        moved = queries.meeting_for(
+            driver.app.ctx, actor=driver.actor("m1"), meeting_id=driver.meeting_id()
+        )
+        assert moved.scheduled_at == later.replace(microsecond=0), driver.platform
 
     # ------------------------------------------------------------- cases
     answer = _same(world, "start", lambda d: d.command("m1", "start"))
