@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.common import LOCALES, ChannelRef, Locale, PersonRef, Platform
 from core.domain.errors import DomainError, InvalidInput
@@ -151,7 +152,7 @@ def _run(
         "actor": actor,
         "place": i.Place(channel=who.channel, message=who.message),
         "language": locale,
-        "zone": who.zone or defaults.time_zone,
+        "zone": _zone(who.zone) or defaults.time_zone,
     }
     try:
         reply = dispatch(ctx, parse(base), locale=locale)
@@ -183,6 +184,14 @@ def refusal(
         locale=locale,
         notices=(Notice(key=error.key, params=params, refusal=True, field=field),),
     )
+
+
+def _zone(value: str | None) -> str | None:
+    """A time zone the platform named, if it is one we know (clients send odd ones)."""
+    try:
+        return ZoneInfo(value).key if value else None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
 
 
 def _language(value: str | None) -> Locale | None:

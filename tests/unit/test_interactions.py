@@ -197,3 +197,18 @@ def test_in_a_private_chat_the_persons_first_group_is_meant(world: World) -> Non
     assert reply.form is not None and reply.form.group_id is not None
     nobody = interactions.command(world.ctx, who("U_NEW", channel=None), "case")
     assert nobody.refused and nobody.notices[0].key == "group.none_for_you"
+
+
+def test_a_time_zone_the_platform_names_wrongly_falls_back_to_the_workspaces(
+    world: World,
+) -> None:
+    group_id = str(next(iter(world.store.groups)))
+    reply = interactions.submit(
+        world.ctx,
+        who(FACILITATOR, zone="Mars/Olympus_Mons"),
+        a.FORM_SCHEDULE,
+        {"group_id": group_id},
+        {a.INPUT_WHEN: "2027-03-02T14:00"},
+    )
+    assert [n.key for n in reply.notices] == ["meeting.scheduled_notice"]
+    assert reply.notices[0].params["when"] == "2027-03-02 14:00 (Europe/Amsterdam)"
