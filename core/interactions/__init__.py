@@ -19,12 +19,14 @@ from core.interactions.dispatch import (
 )
 from core.interactions.render import Rendered, field_errors, meeting_now, render
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
+from core.services.inbound import Redelivered, handling
 
 __all__ = [
     "FormRequest",
     "Locale",
     "Notice",
     "Platform",
+    "Redelivered",
     "Rendered",
     "Reply",
     "Screen",
@@ -33,6 +35,7 @@ __all__ = [
     "actor_of",
     "command",
     "field_errors",
+    "handling",
     "meeting_now",
     "render",
     "send_later",

@@ -25,6 +25,7 @@ from core.interactions.handlers import HANDLERS, Call
 from core.interactions.replies import Notice, Reply
 from core.services import groups, notify, queries
 from core.services.context import Actor, Context
+from core.services.inbound import Redelivered
 
 log = logging.getLogger("intervision.interactions")
 replies_log = logging.getLogger("intervision.interactions.replies")
@@ -111,7 +112,10 @@ def send_later(ctx: Context, who: Who, reply: Reply, *, invoked_as: str = "") ->
             invoked_as=invoked_as,
             now=ctx.clock.now(),
         )
-        uow.commit()
+        try:
+            uow.commit()
+        except Redelivered:  # answered when the platform delivered it the first time
+            return
 
 
 def dispatch(ctx: Context, intent: i.Intent, *, locale: Locale) -> Reply:
@@ -156,6 +160,9 @@ def _run(
     }
     try:
         reply = dispatch(ctx, parse(base), locale=locale)
+    except Redelivered:
+        log.info("%s delivered an event again: its effect is stored already", who.platform.value)
+        reply = Reply(locale=locale)
     except DomainError as error:
         log.info("refused %s for %s: %r", who.platform.value, who.person, error)
         reply = refusal(error, locale, form=form)

@@ -17,6 +17,13 @@ def first_delivery(ctx: Context, *, platform: str, key: str) -> bool:
         return fresh
 
 
+def already_handled(ctx: Context, *, platform: str, key: str) -> bool:
+    """Whether an inbound event's effect is stored already (a redelivery: answer at once).
+    The key itself is recorded with the effect (``core.services.inbound``)."""
+    with ctx.uow() as uow:
+        return uow.inbound.seen(platform, key)
+
+
 def remember_conversation(
     ctx: Context, *, workspace_id: int, person: PersonRef, data: dict[str, Any]
 ) -> None:

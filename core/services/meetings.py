@@ -25,7 +25,8 @@ MEMBER_TASKS = (
 
 
 def load_meeting(uow: UnitOfWork, actor: Actor, meeting_id: int) -> tuple[Group, Meeting]:
-    meeting = uow.meetings.get(meeting_id)
+    """The meeting to change (others changing it wait for this unit of work), its group."""
+    meeting = uow.meetings.get(meeting_id, for_update=True)
     group = uow.groups.get(meeting.group_id)
     rules.require_same_workspace(actor, group)
     return group, meeting

@@ -63,7 +63,11 @@ class GroupRepository(Protocol):
 
 
 class MeetingRepository(Protocol):
-    def get(self, meeting_id: int) -> Meeting: ...
+    def get(self, meeting_id: int, *, for_update: bool = False) -> Meeting:
+        """``for_update``: the caller will change the meeting; others changing it at the
+        same moment wait until this unit of work ends (so no change is lost)."""
+        ...
+
     def add(self, meeting: Meeting) -> Meeting: ...
     def save(self, meeting: Meeting) -> None:
         """Saves the meeting with its rounds and contributions. Raises ``ConcurrentChange``
@@ -104,6 +108,10 @@ class TaskRepository(Protocol):
 
 
 class InboundEvents(Protocol):
+    def seen(self, platform: str, key: str) -> bool:
+        """Whether the event's effect was stored already (read only)."""
+        ...
+
     def first_time(self, platform: str, key: str, *, now: datetime) -> bool:
         """Record an inbound event key; False when it was seen before (a redelivery)."""
         ...

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from core.services import delivery
 from core.services.context import Context
 from integrations.settings import Settings
-from integrations.slack import listeners
+from integrations.slack import inbound, listeners
 from integrations.slack.runtime import Runtime, web_client
 
 log = logging.getLogger("intervision.slack")
@@ -79,23 +79,13 @@ class SlackNotInstalled(Exception):
     retry_after = 300.0
 
 
-def delivery_key(body: dict[str, Any]) -> str | None:
-    """The key of an inbound request that Slack might deliver twice: an event's
-    ``team:event_id``, an interaction's ``team:trigger_id`` (or action_ts)."""
-    if body.get("type") == "event_callback" and body.get("event_id"):
-        return f"{body.get('team_id', '')}:{body['event_id']}"
-    if body.get("type") == "block_actions":
-        team = (body.get("team") or {}).get("id", "")
-        actions = body.get("actions") or [{}]
-        marker = body.get("trigger_id") or actions[0].get("action_ts")
-        return f"{team}:action:{marker}" if marker else None
-    return None
-
-
 def _first_delivery_only(ctx: Context) -> Callable[..., Any]:
+    """A redelivered event whose effect is stored already is answered at once; the key of
+    any other is recorded with its effect (``listeners``)."""
+
     def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
-        key = delivery_key(req.body)
-        if key is not None and not delivery.first_delivery(ctx, platform="slack", key=key):
+        key = inbound.delivery_key(req.body)
+        if key is not None and delivery.already_handled(ctx, platform="slack", key=key):
             retry = req.headers.get("x-slack-retry-num", ["0"])[0]
             log.info("Slack redelivered %s (retry %s): already applied", key, retry)
             return BoltResponse(status=200, body="")

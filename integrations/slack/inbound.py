@@ -14,6 +14,19 @@ from typing import Any
 Body = dict[str, Any]
 
 
+def delivery_key(body: Body) -> str | None:
+    """The key of an inbound request that Slack might deliver twice: an event's
+    ``team:event_id``, an interaction's ``team:trigger_id`` (or action_ts)."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"{body.get('team_id', '')}:{body['event_id']}"
+    if body.get("type") == "block_actions":
+        team = (body.get("team") or {}).get("id", "")
+        actions = body.get("actions") or [{}]
+        marker = body.get("trigger_id") or actions[0].get("action_ts")
+        return f"{team}:action:{marker}" if marker else None
+    return None
+
+
 def team_of(body: Body) -> str:
     """The workspace of a request: the team the app is installed in."""
     team = body.get("team_id") or (body.get("team") or {}).get("id")

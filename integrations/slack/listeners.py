@@ -23,7 +23,7 @@ ANY = re.compile(r".+")
 
 def register(bolt: App, rt: Runtime) -> None:
     def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        ack()
+        ack()  # slash commands are never delivered twice
         who = rt.who(
             client, team=inbound.team_of(body), user=body["user_id"], channel=body.get("channel_id")
         )
@@ -48,9 +48,10 @@ def register(bolt: App, rt: Runtime) -> None:
             channel=channel,
             message=inbound.message_of(body),
         )
-        reply = interactions.action(
-            rt.ctx, who, str(action.get("action_id", "")), str(action.get("value", ""))
-        )
+        with interactions.handling("slack", inbound.delivery_key(body)):
+            reply = interactions.action(
+                rt.ctx, who, str(action.get("action_id", "")), str(action.get("value", ""))
+            )
         rt.show(client, who, reply, trigger_id=body.get("trigger_id"), channel=channel)
         if (body.get("view") or {}).get("type") == "home":
             rt.publish_home(client, who, interactions.command(rt.ctx, who, "home"))
@@ -86,9 +87,10 @@ def register(bolt: App, rt: Runtime) -> None:
             channel=message.channel,
             message=message.thread_ts,
         )
-        reply = interactions.thread_message(
-            rt.ctx, who, message.text, source_ref=message.ts, edited=message.edited
-        )
+        with interactions.handling("slack", inbound.delivery_key(body)):
+            reply = interactions.thread_message(
+                rt.ctx, who, message.text, source_ref=message.ts, edited=message.edited
+            )
         if reply is not None:
             log.debug("thread message %s in %s: %s", message.ts, message.channel, reply)
             rt.show(client, who, reply, channel=message.channel, thread_ts=message.thread_ts)

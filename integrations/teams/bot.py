@@ -33,14 +33,19 @@ class TeamsBot:
         """Returns the body of an invoke response, or None (HTTP 200, empty)."""
         if not activity.tenant or not activity.person:
             return None
-        if not delivery.first_delivery(self.ctx, platform="teams", key=event_key(activity)):
+        key = event_key(activity)
+        if delivery.already_handled(self.ctx, platform="teams", key=key):
             return _invoke_ok() if activity.type == "invoke" else None
         workspace_id = interactions.workspace_id(self.ctx, Platform.TEAMS, activity.tenant)
         self.remember(workspace_id, activity)
-        if activity.type == "invoke":
-            return self.on_invoke(activity)
-        if activity.type in ("message", "messageUpdate"):
-            self.on_message(activity, edited=activity.type == "messageUpdate")
+        try:
+            with interactions.handling("teams", key):  # recorded with the effect
+                if activity.type == "invoke":
+                    return self.on_invoke(activity)
+                if activity.type in ("message", "messageUpdate"):
+                    self.on_message(activity, edited=activity.type == "messageUpdate")
+        except interactions.Redelivered:
+            return _invoke_ok() if activity.type == "invoke" else None
         return None
 
     # ------------------------------------------------------------------ messages

@@ -132,7 +132,7 @@ class FakeGroups(_Repo):
 
 
 class FakeMeetings(_Repo):
-    def get(self, meeting_id: int) -> Meeting:
+    def get(self, meeting_id: int, *, for_update: bool = False) -> Meeting:
         return _get(self.data.meetings, meeting_id, "meeting")
 
     def add(self, meeting: Meeting) -> Meeting:
@@ -237,6 +237,9 @@ class FakeTasks(_Repo):
 
 
 class FakeInbound(_Repo):
+    def seen(self, platform: str, key: str) -> bool:
+        return (platform, key) in self.data.inbound
+
     def first_time(self, platform: str, key: str, *, now: datetime) -> bool:
         if (platform, key) in self.data.inbound:
             return False

@@ -77,10 +77,17 @@ class SlackWorld:
         return self.sender.form(body)
 
     def reply(
-        self, user: str, text: str, thread_ts: str, *, event_id: str | None = None, **kw: Any
+        self,
+        user: str,
+        text: str,
+        thread_ts: str,
+        *,
+        event_id: str | None = None,
+        ts: str | None = None,
+        **kw: Any,
     ) -> tuple[str, tuple[int, bytes]]:
         envelope = fixture("thread_reply")
-        ts = f"1700{self._next('')}.000200"
+        ts = ts or f"1700{self._next('')}.000200"
         envelope["event"].update(user=user, text=text, ts=ts, thread_ts=thread_ts, event_ts=ts)
         envelope["event_id"] = event_id or self._next("Ev")
         return ts, self.sender.event(envelope, **kw)

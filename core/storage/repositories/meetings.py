@@ -29,8 +29,21 @@ ACTIVE = (
 
 
 class SqlMeetings(SqlRepository):
-    def get(self, meeting_id: int) -> Meeting:
-        found = self._load(select(meetings).where(meetings.c.id == meeting_id))
+    def get(self, meeting_id: int, *, for_update: bool = False) -> Meeting:
+        """``for_update``: the meeting is about to change: wait until nobody else is changing
+        it, then read it (PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite the one writer's
+        lock, taken before anything is read, so the read is never stale)."""
+        query = select(meetings).where(meetings.c.id == meeting_id)
+        if for_update:
+            if self.connection.dialect.name == "sqlite":
+                self.connection.execute(
+                    update(meetings)
+                    .where(meetings.c.id == meeting_id)
+                    .values(version=meetings.c.version)
+                )
+            else:
+                query = query.with_for_update()
+        found = self._load(query)
         if not found:
             raise NotFound("meeting.not_found")
         return found[0]

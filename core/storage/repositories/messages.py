@@ -16,6 +16,14 @@ PENDING, DELIVERED, PARKED = "pending", "delivered", "parked"
 
 
 class SqlInboundEvents(SqlRepository):
+    def seen(self, platform: str, key: str) -> bool:
+        found = self.connection.execute(
+            select(
+                exists().where(inbound_events.c.platform == platform, inbound_events.c.key == key)
+            )
+        )
+        return bool(found.scalar_one())
+
     def first_time(self, platform: str, key: str, *, now: datetime) -> bool:
         """Record an inbound event key; False when it was seen before (a redelivery).
 
