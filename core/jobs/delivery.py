@@ -149,7 +149,10 @@ class Deliverer:
         if out.target is Target.MEETING_THREAD:
             assert out.card is not None and out.meeting_id is not None
             root = self._root(messenger, here, out.meeting_id)
-            messenger.reply(Destination(here.workspace, root.channel, thread=root.ref), out.card)
+            thread = Destination(here.workspace, root.channel, thread=root.ref)
+            key = f"outbox-{item.id}"
+            if not self._posted_before(messenger, thread, key, item):
+                messenger.reply(thread, out.card, key=key)
         elif out.target is Target.DIRECT:
             if out.card is not None:
                 messenger.send_privately(here, out.card)
@@ -157,8 +160,23 @@ class Deliverer:
                 messenger.open_form(here, out.form)
         elif out.target is Target.CHANNEL:
             assert out.card is not None
-            messenger.post(here, out.card, key=f"outbox-{item.id}")
+            key = f"outbox-{item.id}"
+            if not self._posted_before(messenger, here, key, item):
+                messenger.post(here, out.card, key=key)
         self._done(item)
+
+    def _posted_before(
+        self, messenger: Messenger, to: Destination, key: str, item: Claimed
+    ) -> bool:
+        """After a failed attempt (a time-out may come after the platform took the post),
+        look for the post before posting it again."""
+        if item.attempts == 0:
+            return False
+        since = item.created_at - FIND_WINDOW
+        found = messenger.find_post(to, key, since=since)
+        if found is not None:
+            log.info("outbox %s: posted before (%s), not posted again", item.id, found)
+        return found is not None
 
     # ---------------------------------------------------------------- the meeting's message
 

@@ -20,7 +20,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import Engine, func, or_, select, update
@@ -47,6 +47,8 @@ class Claimed(NamedTuple):
     notification: Notification
     attempts: int
     """Failed attempts so far (0 for a first delivery)."""
+    created_at: datetime = datetime.min.replace(tzinfo=UTC)
+    """When the row was queued (a post it made is not older than that)."""
 
 
 Handler = Callable[[Claimed], None]
@@ -86,7 +88,7 @@ def claim_due(
     )
     with engine.begin() as connection:
         rows = connection.execute(
-            select(outbox.c.id, outbox.c.payload, outbox.c.attempts)
+            select(outbox.c.id, outbox.c.payload, outbox.c.attempts, outbox.c.created_at)
             .where(claimable)
             .order_by(outbox.c.available_at, outbox.c.id)
             .limit(limit)
@@ -102,7 +104,9 @@ def claim_due(
                 .values(locked_until=now + lease)
             )
             if result.rowcount == 1:
-                claimed.append(Claimed(row.id, notification_from(row.payload), row.attempts))
+                claimed.append(
+                    Claimed(row.id, notification_from(row.payload), row.attempts, row.created_at)
+                )
         return claimed
 
 

@@ -231,8 +231,9 @@ class Messenger(Protocol):
         """Replace the message ``ref`` in ``to.channel``."""
         ...
 
-    def reply(self, to: Destination, card: Card) -> str:
-        """A reply in the thread of ``to.thread`` in ``to.channel``; returns its ref."""
+    def reply(self, to: Destination, card: Card, *, key: str) -> str:
+        """A reply in the thread of ``to.thread`` in ``to.channel``; returns its ref. Like
+        ``post``, it carries ``key`` for ``find_post``."""
         ...
 
     def send_privately(self, to: Destination, card: Card) -> str:
@@ -244,6 +245,7 @@ class Messenger(Protocol):
         ...
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
-        """The ref of a message in ``to.channel`` posted with ``key`` at or after ``since``,
-        or None: how a post that was sent but not recorded (a crash) is found again."""
+        """The ref of a message posted with ``key`` at or after ``since`` in ``to.channel``
+        (in the thread of ``to.thread`` when given), or None: how a post that was sent but
+        not recorded (a crash, a time-out after the platform took it) is found again."""
         ...

@@ -53,9 +53,9 @@ class SandboxMessenger:
                 if item.ref == ref:
                     item.card = card
 
-    def reply(self, to: Destination, card: Card) -> str:
+    def reply(self, to: Destination, card: Card, *, key: str) -> str:
         assert to.thread is not None
-        return self._keep(self._threads[to.thread], card)
+        return self._keep(self._threads[to.thread], card, key)
 
     def send_privately(self, to: Destination, card: Card) -> str:
         assert to.person is not None
@@ -72,7 +72,10 @@ class SandboxMessenger:
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         assert to.channel is not None
         with self._lock:
-            posted = self._channels.get((to.workspace, to.channel), [])
+            if to.thread is not None:
+                posted = self._threads.get(to.thread, [])
+            else:
+                posted = self._channels.get((to.workspace, to.channel), [])
             return next((i.ref for i in posted if i.key == key and i.at >= since), None)
 
     # ------------------------------------------------------------------ what pages show

@@ -42,18 +42,17 @@ class SlackMessenger:
 
     def post(self, to: Destination, card: Card, *, key: str) -> str:
         assert to.channel is not None
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
-        sent = self._post(to, to.channel, {**blocks.message(card), "metadata": metadata})
+        sent = self._post(to, to.channel, {**blocks.message(card), "metadata": _metadata(key)})
         return str(sent["ts"])
 
     def update(self, to: Destination, ref: str, card: Card) -> None:
         assert to.channel is not None
         self._call(to, "chat_update", channel=to.channel, ts=ref, **blocks.message(card))
 
-    def reply(self, to: Destination, card: Card) -> str:
+    def reply(self, to: Destination, card: Card, *, key: str) -> str:
         assert to.channel is not None and to.thread is not None
-        sent = self._post(to, to.channel, {**blocks.message(card), "thread_ts": to.thread})
-        return str(sent["ts"])
+        payload = {**blocks.message(card), "thread_ts": to.thread, "metadata": _metadata(key)}
+        return str(self._post(to, to.channel, payload)["ts"])
 
     def send_privately(self, to: Destination, card: Card) -> str:
         sent = self._call(to, "chat_postMessage", channel=self._direct(to), **blocks.message(card))
@@ -68,13 +67,18 @@ class SlackMessenger:
         self.send_privately(to, card)
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
+        """The channel's history (``conversations.history``), or the thread's
+        (``conversations.replies``), searched for the key in the messages' metadata."""
         assert to.channel is not None
+        method, where = "conversations_history", {"channel": to.channel}
+        if to.thread is not None:
+            method, where = "conversations_replies", {"channel": to.channel, "ts": to.thread}
         cursor = None
         for _ in range(HISTORY_PAGES):
             found = self._call(
                 to,
-                "conversations_history",
-                channel=to.channel,
+                method,
+                **where,
                 oldest=f"{since.timestamp():.6f}",
                 include_all_metadata=True,
                 limit=200,
@@ -129,3 +133,7 @@ class SlackMessenger:
             ctx, workspace_id=workspace, person=to.person, data={"channel": channel}
         )
         return channel
+
+
+def _metadata(key: str) -> dict[str, Any]:
+    return {"event_type": METADATA_TYPE, "event_payload": {"key": key}}

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import random
 import threading
-import time
 from typing import Any
 from urllib.parse import quote, urlparse
 
@@ -17,8 +15,8 @@ log = logging.getLogger("intervision.teams")
 BOT_SCOPE = "https://api.botframework.com/.default"
 PUBLIC_CLOUD_HOSTS = {"login.microsoftonline.com"}
 RETRY_STATUSES = {429, 412, 502, 504}
-MAX_ATTEMPTS = 4
-MAX_WAIT_SECONDS = 30.0
+DEFAULT_RETRY_SECONDS = 2.0
+TIMEOUT_SECONDS = 15
 
 
 class ConnectorError(Exception):
@@ -84,16 +82,9 @@ class TenantTokens:
 class Connector:
     """The Bot Connector API at one ``serviceUrl`` (taken from an authenticated activity)."""
 
-    def __init__(
-        self,
-        token: Any,
-        *,
-        session: requests.Session | None = None,
-        sleep: Any = time.sleep,
-    ) -> None:
+    def __init__(self, token: Any, *, session: requests.Session | None = None) -> None:
         self._token = token
         self._session = session or requests.Session()
-        self._sleep = sleep
 
     def send(self, service_url: str, conversation_id: str, activity: dict[str, Any]) -> str:
         path = f"/v3/conversations/{_seg(conversation_id)}/activities"
@@ -126,30 +117,26 @@ class Connector:
         return list(found) if isinstance(found, list) else []
 
     def _call(self, method: str, service_url: str, path: str, body: Any) -> Any:
-        url = service_url.rstrip("/") + path
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            token = self._token()
-            response = self._session.request(
-                method,
-                url,
-                json=body,
-                headers={"Authorization": f"Bearer {token}"} if token else {},
-                timeout=15,
-            )
-            if response.status_code < 300:
-                return response.json() if response.content else {}
-            wait = _retry_after(response)
-            retryable = response.status_code in RETRY_STATUSES
-            if not retryable or attempt == MAX_ATTEMPTS or (wait or 0) > MAX_WAIT_SECONDS:
-                raise ConnectorError(
-                    response.status_code,
-                    response.text,
-                    retry_after=(wait or 1.0) if retryable else None,
-                )
-            backoff = min(MAX_WAIT_SECONDS, wait or (2 ** (attempt - 1)) * random.uniform(0.5, 1))
-            log.info("Bot Connector %s on %s; retry in %.1fs", response.status_code, path, backoff)
-            self._sleep(backoff)
-        raise AssertionError("unreachable")
+        """One attempt. A transient answer (429, 412, 502, 504) raises with ``retry_after``
+        (the platform's ``Retry-After``, else a short default): the outbox comes back then,
+        after looking for a post that went through; nothing sleeps here."""
+        token = self._token()
+        response = self._session.request(
+            method,
+            service_url.rstrip("/") + path,
+            json=body,
+            headers={"Authorization": f"Bearer {token}"} if token else {},
+            timeout=TIMEOUT_SECONDS,
+        )
+        if response.status_code < 300:
+            return response.json() if response.content else {}
+        retryable = response.status_code in RETRY_STATUSES
+        log.info("Bot Connector %s on %s", response.status_code, path)
+        raise ConnectorError(
+            response.status_code,
+            response.text,
+            retry_after=(_retry_after(response) or DEFAULT_RETRY_SECONDS) if retryable else None,
+        )
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -40,13 +40,22 @@ class Graph:
         self._session = session or requests.Session()
 
     def channel_messages(
-        self, tenant: str, team: str, channel: str, *, since: datetime
+        self,
+        tenant: str,
+        team: str,
+        channel: str,
+        *,
+        since: datetime,
+        replies_to: str | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """The channel's root messages created at or after ``since``. Graph lists them by
-        last change, newest first: the scan stops at the first one unchanged since then."""
+        """The channel's root messages (or the replies to ``replies_to``) created at or after
+        ``since``. Graph lists them by last change, newest first: the scan stops at the first
+        one unchanged since then."""
         url: str | None = (
             f"{self._base}/teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}"
-            f"/messages?$top={PAGE}"
+            "/messages"
+            + (f"/{quote(replies_to, safe='')}/replies" if replies_to else "")
+            + f"?$top={PAGE}"
         )
         for _ in range(MAX_PAGES):
             if url is None:

@@ -71,22 +71,18 @@ class TeamsMessenger:
         """The card's first element carries ``key`` as its id (invisible; Graph shows it)."""
         assert to.channel is not None
         service_url = self._channel(to)["service_url"]
-        activity = self._activity(to.workspace, card)
-        body = activity["attachments"][0]["content"]["body"]
-        if body:
-            body[0]["id"] = marker(key)
-        return self.connector.send(service_url, to.channel, activity)
+        return self.connector.send(service_url, to.channel, self._keyed(to.workspace, card, key))
 
     def update(self, to: Destination, ref: str, card: Card) -> None:
         assert to.channel is not None
         service_url = self._channel(to)["service_url"]
         self.connector.update(service_url, to.channel, ref, self._activity(to.workspace, card))
 
-    def reply(self, to: Destination, card: Card) -> str:
+    def reply(self, to: Destination, card: Card, *, key: str) -> str:
         assert to.channel is not None and to.thread is not None
         service_url = self._channel(to)["service_url"]
         thread = thread_of(to.channel, to.thread)
-        return self.connector.send(service_url, thread, self._activity(to.workspace, card))
+        return self.connector.send(service_url, thread, self._keyed(to.workspace, card, key))
 
     def send_privately(self, to: Destination, card: Card) -> str:
         return self._direct(to, self._activity(to.workspace, card))
@@ -110,7 +106,10 @@ class TeamsMessenger:
         if not group:
             return None
         wanted = marker(key)
-        for message in self.graph.channel_messages(to.workspace, group, to.channel, since=since):
+        messages = self.graph.channel_messages(
+            to.workspace, group, to.channel, since=since, replies_to=to.thread
+        )
+        for message in messages:
             for attachment in message.get("attachments") or []:
                 if _carries(attachment.get("content"), wanted):
                     return str(message["id"])
@@ -129,6 +128,13 @@ class TeamsMessenger:
 
     def _activity(self, tenant: str, card: Card) -> dict[str, Any]:
         return cards.message(self.card(tenant, card), card.summary)
+
+    def _keyed(self, tenant: str, card: Card, key: str) -> dict[str, Any]:
+        activity = self._activity(tenant, card)
+        body = activity["attachments"][0]["content"]["body"]
+        if body:
+            body[0]["id"] = marker(key)
+        return activity
 
     def names(self, tenant: str, blocks: tuple[Any, ...]) -> dict[str, str]:
         """Display names of the people shown, from their stored references."""

@@ -46,6 +46,8 @@ class FakeSlack:
         self.locales: dict[str, str] = {}
         self.not_in: set[str] = set()
         self.history: dict[str, list[dict[str, Any]]] = {}
+        self.lose_answers: dict[str, int] = {}
+        """Method -> how many of its next calls are carried out but answered with a 500."""
         self.before_answer: Callable[[str, dict[str, Any]], None] | None = None
         """Called with each call (method, args) after it is recorded and before it is
         answered: fault injection (a test can stop the world right there)."""
@@ -143,6 +145,10 @@ class FakeSlack:
                 self.problems.append(f"{method}: {problem}")
                 return 200, {"ok": False, "error": "invalid_blocks", "detail": problem}, {}
             answer = self._ok(method, args)
+            lost = self.lose_answers.get(method, 0)
+            if lost:  # done, but the answer never arrives: as after a time-out
+                self.lose_answers[method] = lost - 1
+                return 500, {"ok": False, "error": "fatal_error"}, {}
         if self.before_answer is not None:
             self.before_answer(method, args)
         return 200, answer, {}
@@ -176,14 +182,15 @@ class FakeSlack:
                 )
             self.history.setdefault(channel, []).append(message)
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
-        if method == "conversations.history":
+        if method in ("conversations.history", "conversations.replies"):
             channel = str(args.get("channel"))
             oldest = float(args.get("oldest") or 0)
             metadata = str(args.get("include_all_metadata")).lower() in ("1", "true")
+            thread = args.get("ts") if method == "conversations.replies" else None
             found = [
                 {k: v for k, v in m.items() if k != "metadata" or metadata}
                 for m in reversed(self.history.get(channel, []))
-                if float(m["ts"]) >= oldest and "thread_ts" not in m
+                if float(m["ts"]) >= oldest and m.get("thread_ts") == thread
             ]
             return {"ok": True, "messages": found, "has_more": False}
         if method == "chat.update":

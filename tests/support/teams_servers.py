@@ -299,6 +299,8 @@ class FakeConnector:
     """The team's id in Microsoft Graph (``GET /v3/teams/{id}`` -> ``aadGroupId``)."""
     channel_messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """Graph's view of each channel: its root messages, as chatMessage resources."""
+    lose_answers: int = 0
+    """How many of the next posts are carried out but answered with a 502 (a time-out)."""
     before_answer: Callable[[str, str, Any], None] | None = None
     """Called with (method, path, body) of each call before it is answered: fault injection."""
 
@@ -319,7 +321,10 @@ class FakeConnector:
             team = path.removeprefix("/v3/teams/")
             return 200, {"id": team, "name": "My Team", "aadGroupId": self.aad_group_id}
         if method == "GET" and path.startswith(f"/v1.0/teams/{self.aad_group_id}/channels/"):
-            channel = path.split("?")[0].split("/channels/")[1].removesuffix("/messages")
+            listed = path.split("?")[0].split("/channels/")[1]
+            channel, _, replies = listed.partition("/messages")
+            if replies:  # /messages/{root}/replies
+                channel = f"{channel}/{replies.strip('/').removesuffix('/replies')}"
             with self.lock:
                 found = sorted(
                     self.channel_messages.get(channel, []),
@@ -334,10 +339,13 @@ class FakeConnector:
         return 404, {"error": {"code": "NotFound"}}
 
     def _graph_view(self, method: str, path: str, body: Any, activity_id: str) -> None:
-        """What Graph then lists: a channel's root posts, with their cards as JSON text."""
+        """What Graph then lists: a channel's root posts, and each root's replies (under
+        ``<channel>/<root>``), with their cards as JSON text."""
         conversation = path.removeprefix("/v3/conversations/").split("/activities")[0]
-        if ";" in conversation or not conversation.startswith("19:") or not isinstance(body, dict):
+        if not conversation.startswith("19:") or not isinstance(body, dict):
             return
+        channel, _, root = conversation.partition(";messageid=")
+        conversation = f"{channel}/{root}" if root else channel
         now = dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
         attachments = [
             {"contentType": a.get("contentType"), "content": json.dumps(a.get("content"))}
@@ -397,6 +405,13 @@ def fake_connector() -> Iterator[Stand[FakeConnector]]:
                 return
             body = json.loads(raw) if raw else None
             status, answer = connector.answer(self.command, path, body)
+            with connector.lock:
+                lost = self.command == "POST" and "/activities" in path and connector.lose_answers
+                if lost:
+                    connector.lose_answers -= 1
+            if lost:
+                _reply(self, 502, {"error": {"code": "BadGateway"}})
+                return
             if connector.before_answer is not None:
                 connector.before_answer(self.command, path, body)
             _reply(self, status, answer)

@@ -39,7 +39,7 @@ class Recording:
     def update(self, to: Destination, ref: str, card: Card) -> None:
         self.calls.append(("update", (to, ref)))
 
-    def reply(self, to: Destination, card: Card) -> str:
+    def reply(self, to: Destination, card: Card, *, key: str) -> str:
         self.calls.append(("reply", (to, card.summary)))
         return self._ref()
 
