@@ -117,9 +117,12 @@ def form_of(ctx: Context, wanted: FormRequest, reply: Reply, *, actor: Actor) ->
     raise ValueError(f"unknown form {wanted!r}")
 
 
-def meeting_now(ctx: Context, meeting_id: int, *, actor: Actor) -> Card:
+def meeting_now(ctx: Context, meeting_id: int, *, actor: Actor) -> Card | None:
     """The meeting's card as its group sees it now (for a platform that answers a click
-    on the card with the card itself)."""
-    queries.meeting_for(ctx, actor=actor, meeting_id=meeting_id)
-    snapshot = queries.meeting_snapshot(ctx, meeting_id=meeting_id, viewer=None)
+    on the card with the card itself); None for anyone outside the group: a manager or an
+    outsider never gets the card's case text back."""
+    try:
+        snapshot = queries.meeting_snapshot(ctx, meeting_id=meeting_id, viewer=actor)
+    except DomainError:
+        return None
     return meeting_card(snapshot, now=ctx.clock.now())

@@ -70,7 +70,8 @@ def set_learning_goal(
         rules.require_same_workspace(actor, group)
         rules.require_member(actor, group)
         if goal_id is None:
-            if len(uow.goals.for_person(actor.person, group_id)) >= MAX_GOALS_PER_PERSON:
+            mine = uow.goals.for_person(actor.workspace_id, actor.person, group_id)
+            if len(mine) >= MAX_GOALS_PER_PERSON:
                 raise InvalidInput("goal.too_many", limit=MAX_GOALS_PER_PERSON)
             goal = LearningGoal.write(
                 group_id=group_id,
@@ -102,6 +103,8 @@ def set_learning_goal(
 def complete_task(ctx: Context, *, actor: Actor, task_id: str) -> PreparationTask:
     with ctx.uow() as uow:
         task = uow.tasks.get(task_id)
+        group = uow.groups.get(uow.meetings.get(task.meeting_id).group_id)
+        rules.require_same_workspace(actor, group)  # the same person ref elsewhere is not them
         task.complete(actor.person)
         uow.tasks.save(task)
         uow.commit()

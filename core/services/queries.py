@@ -212,7 +212,7 @@ def goal_for(ctx: Context, *, actor: Actor, goal_id: str) -> LearningGoal:
 def latest_goal(ctx: Context, *, actor: Actor, group_id: int) -> LearningGoal | None:
     """The person's own most recent learning goal in the group."""
     with ctx.uow() as uow:
-        mine = uow.goals.for_person(actor.person, group_id)
+        mine = uow.goals.for_person(actor.workspace_id, actor.person, group_id)
     return mine[-1] if mine else None
 
 
@@ -242,8 +242,8 @@ def overview(ctx: Context, *, actor: Actor) -> Overview:
             person=actor.person,
             groups=involved,
             next_meetings=next_meetings,
-            tasks=uow.tasks.for_person(actor.person),
-            goals=uow.goals.for_person(actor.person),
+            tasks=uow.tasks.for_person(actor.workspace_id, actor.person),
+            goals=uow.goals.for_person(actor.workspace_id, actor.person),
             managed=managed,
         )
 
@@ -284,7 +284,11 @@ def group_health(ctx: Context, *, actor: Actor | None, group_id: int) -> GroupHe
                 for c in meeting.contributions
                 if c.kind is ContributionKind.RATING and c.score
             ]
-        with_goals = sum(1 for person in group.members if uow.goals.for_person(person, group_id))
+        with_goals = sum(
+            1
+            for person in group.members
+            if uow.goals.for_person(group.workspace_id, person, group_id)
+        )
         return GroupHealth(
             group_name=group.name,
             members=len(group.members),

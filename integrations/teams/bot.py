@@ -103,7 +103,8 @@ class TeamsBot:
             return _message(card.summary)
         if reply.meeting_id is not None and not activity.personal:
             meeting = interactions.meeting_now(self.ctx, reply.meeting_id, actor=actor)
-            return _card(self.messenger.card(activity.tenant, meeting))
+            if meeting is not None:
+                return _card(self.messenger.card(activity.tenant, meeting))
         return _invoke_ok()
 
     # ------------------------------------------------------------------ references

@@ -325,9 +325,11 @@ def test_goal_round_trip(uow_factory: UowFactory) -> None:
     with uow_factory() as uow:
         loaded = uow.goals.get(goal.id)
         assert dump(loaded) == dump(goal)
-        assert [g.id for g in uow.goals.for_person("U_MO")] == [goal.id]
-        assert [g.id for g in uow.goals.for_person("U_MO", group.id)] == [goal.id]
-        assert uow.goals.for_person("U_MO", group.id + 1) == []
+        ws = group.workspace_id
+        assert [g.id for g in uow.goals.for_person(ws, "U_MO")] == [goal.id]
+        assert [g.id for g in uow.goals.for_person(ws, "U_MO", group.id)] == [goal.id]
+        assert uow.goals.for_person(ws, "U_MO", group.id + 1) == []
+        assert uow.goals.for_person(ws + 1, "U_MO") == []  # the same ref elsewhere is not them
         loaded.revise(
             editor="U_MO",
             text="Ask two open questions",
@@ -361,7 +363,9 @@ def test_task_round_trip(uow_factory: UowFactory) -> None:
         uow.commit()
     by_due = sorted(tasks, key=lambda t: t.due_at)
     with uow_factory() as uow:
-        assert [dump(t) for t in uow.tasks.for_person("U_MO")] == [dump(t) for t in by_due]
+        ws = group.workspace_id
+        assert [dump(t) for t in uow.tasks.for_person(ws, "U_MO")] == [dump(t) for t in by_due]
+        assert uow.tasks.for_person(ws + 1, "U_MO") == []  # the same ref elsewhere is not them
         assert len(uow.tasks.for_meeting(meeting.id)) == 4
         first = uow.tasks.get(by_due[0].id)
         assert first.offset == timedelta(days=-2)
@@ -370,8 +374,9 @@ def test_task_round_trip(uow_factory: UowFactory) -> None:
         uow.commit()
     with uow_factory() as uow:
         assert uow.tasks.get(first.id).status is TaskStatus.DONE
-        assert len(uow.tasks.for_person("U_MO")) == 3
-        assert len(uow.tasks.for_person("U_MO", open_only=False)) == 4
+        ws = group.workspace_id
+        assert len(uow.tasks.for_person(ws, "U_MO")) == 3
+        assert len(uow.tasks.for_person(ws, "U_MO", open_only=False)) == 4
         with pytest.raises(NotFound) as missing:
             uow.tasks.get("nope")
     assert missing.value.key == "task.not_found"

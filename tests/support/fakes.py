@@ -198,11 +198,15 @@ class FakeGoals(_Repo):
     def get(self, goal_id: str) -> LearningGoal:
         return _get(self.data.goals, goal_id, "goal")
 
-    def for_person(self, person: str, group_id: int | None = None) -> list[LearningGoal]:
+    def for_person(
+        self, workspace_id: int, person: str, group_id: int | None = None
+    ) -> list[LearningGoal]:
         return [
             g.model_copy(deep=True)
             for g in self.data.goals.values()
-            if g.person == person and (group_id is None or g.group_id == group_id)
+            if g.person == person
+            and (group_id is None or g.group_id == group_id)
+            and self.data.groups[g.group_id].workspace_id == workspace_id
         ]
 
     def add(self, goal: LearningGoal) -> None:
@@ -215,12 +219,20 @@ class FakeTasks(_Repo):
     def get(self, task_id: str) -> PreparationTask:
         return _get(self.data.tasks, task_id, "task")
 
-    def for_person(self, person: str, *, open_only: bool = True) -> list[PreparationTask]:
+    def for_person(
+        self, workspace_id: int, person: str, *, open_only: bool = True
+    ) -> list[PreparationTask]:
+        def workspace_of(task: PreparationTask) -> int:
+            meeting = self.data.meetings[task.meeting_id]
+            return self.data.groups[meeting.group_id].workspace_id
+
         return sorted(
             (
                 t.model_copy(deep=True)
                 for t in self.data.tasks.values()
-                if t.person == person and (not open_only or t.status is TaskStatus.OPEN)
+                if t.person == person
+                and (not open_only or t.status is TaskStatus.OPEN)
+                and workspace_of(t) == workspace_id
             ),
             key=lambda t: t.due_at,
         )

@@ -234,7 +234,7 @@ def _case_edit(platform: Platform) -> Form:
 def _goal_hints(platform: Platform) -> Form:
     scene = _planned_with_goals()
     with scene.world.ctx.uow() as uow:
-        goal = uow.goals.for_person(MEMBER)[0]
+        goal = uow.goals.for_person(scene.world.workspace_id, MEMBER)[0]
     return forms.goal_form(scene.group, "en", goal.model_copy(update={"id": "goal-1"}))
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from core.domain.case import CaseStatus
+from core.domain.common import Platform
 from core.domain.errors import ConcurrentChange, NotAllowed, NotPossibleNow
 from core.domain.group import Mode
 from core.domain.meeting import MeetingState
@@ -340,3 +341,27 @@ def test_cancelling_before_the_phases_parks_the_chosen_case(world: World) -> Non
     ]
     again = meetings.start_meeting(world.ctx, actor=world.actor("U_M1"), group_id=group_id)
     assert not again.already_running and again.meeting.id != meeting_id
+
+
+def test_the_same_person_ref_in_another_workspace_sees_nothing_of_this_one(world: World) -> None:
+    """Person refs are opaque and only mean something within their workspace."""
+    group = world.group(5, method_id="sample")
+    assert group.id is not None
+    owner = world.actor("U_M1")
+    preparation.set_learning_goal(
+        world.ctx, actor=owner, group_id=group.id, text="I ask before I advise"
+    )
+    meetings.schedule_meeting(
+        world.ctx,
+        actor=world.actor(FACILITATOR),
+        group_id=group.id,
+        at=world.clock.now() + timedelta(days=7),
+    )
+    mine = queries.overview(world.ctx, actor=owner)
+    assert mine.goals and mine.tasks
+    other = groups.ensure_workspace(world.ctx, platform=Platform.SLACK, external_id="T_OTHER")
+    namesake = Actor(workspace_id=other.id or 0, person="U_M1")
+    theirs = queries.overview(world.ctx, actor=namesake)
+    assert theirs.goals == [] and theirs.tasks == []
+    with pytest.raises(NotAllowed):
+        preparation.complete_task(world.ctx, actor=namesake, task_id=mine.tasks[0].id)

@@ -9,7 +9,7 @@ from core.domain.errors import NotFound
 from core.domain.goals import LearningGoal
 from core.storage.mapping import goal_from, goal_values
 from core.storage.repositories.base import SqlRepository
-from core.storage.tables import learning_goals
+from core.storage.tables import groups, learning_goals
 
 
 class SqlGoals(SqlRepository):
@@ -23,9 +23,16 @@ class SqlGoals(SqlRepository):
             raise NotFound("goal.not_found")
         return goal_from(row)
 
-    def for_person(self, person: PersonRef, group_id: int | None = None) -> list[LearningGoal]:
-        """The person's goals, oldest first."""
-        query = select(learning_goals).where(learning_goals.c.person == person)
+    def for_person(
+        self, workspace_id: int, person: PersonRef, group_id: int | None = None
+    ) -> list[LearningGoal]:
+        """The person's goals in the workspace (a person ref means nothing outside it),
+        oldest first."""
+        query = (
+            select(learning_goals)
+            .join(groups, groups.c.id == learning_goals.c.group_id)
+            .where(groups.c.workspace_id == workspace_id, learning_goals.c.person == person)
+        )
         if group_id is not None:
             query = query.where(learning_goals.c.group_id == group_id)
         rows = (

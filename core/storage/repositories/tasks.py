@@ -9,7 +9,7 @@ from core.domain.errors import NotFound
 from core.domain.tasks import PreparationTask, TaskStatus
 from core.storage.mapping import task_from, task_values
 from core.storage.repositories.base import SqlRepository
-from core.storage.tables import preparation_tasks
+from core.storage.tables import groups, meetings, preparation_tasks
 
 _ORDER = (preparation_tasks.c.due_at, preparation_tasks.c.person, preparation_tasks.c.kind)
 
@@ -27,9 +27,17 @@ class SqlTasks(SqlRepository):
             raise NotFound("task.not_found")
         return task_from(row)
 
-    def for_person(self, person: PersonRef, *, open_only: bool = True) -> list[PreparationTask]:
-        """The person's tasks, soonest due first."""
-        query = select(preparation_tasks).where(preparation_tasks.c.person == person)
+    def for_person(
+        self, workspace_id: int, person: PersonRef, *, open_only: bool = True
+    ) -> list[PreparationTask]:
+        """The person's tasks in the workspace (a person ref means nothing outside it),
+        soonest due first."""
+        query = (
+            select(preparation_tasks)
+            .join(meetings, meetings.c.id == preparation_tasks.c.meeting_id)
+            .join(groups, groups.c.id == meetings.c.group_id)
+            .where(groups.c.workspace_id == workspace_id, preparation_tasks.c.person == person)
+        )
         if open_only:
             query = query.where(preparation_tasks.c.status == TaskStatus.OPEN.value)
         rows = self.connection.execute(query.order_by(*_ORDER)).mappings().all()

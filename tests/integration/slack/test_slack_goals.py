@@ -38,7 +38,7 @@ def test_goals_modal_checklist_hints_and_a_second_goal(world: SlackWorld) -> Non
     )
     assert status == 200, body
     with world.app.ctx.uow() as uow:
-        [goal] = uow.goals.for_person(member)
+        [goal] = uow.goals.for_person(world.workspace_id(), member)
     assert goal.text.startswith("I ask one open question") and goal.quality == (2, 8)
 
     world.fake.calls.clear()
@@ -63,4 +63,4 @@ def test_goals_modal_checklist_hints_and_a_second_goal(world: SlackWorld) -> Non
         },
     )
     with world.app.ctx.uow() as uow:
-        assert len(uow.goals.for_person(member)) == 2
+        assert len(uow.goals.for_person(world.workspace_id(), member)) == 2

@@ -110,7 +110,7 @@ def test_group_goal_and_schedule_forms_and_the_overview(teams: TeamsHarness, db_
     )
     sent.append(answer)
     with teams.app.ctx.uow() as uow:
-        goals = uow.goals.for_person("aad-2", group.id)
+        goals = uow.goals.for_person(group.workspace_id, "aad-2", group.id)
     assert [g.text for g in goals] == ["I ask one open question before I give advice"]
 
     # the manager plans the next meeting through the schedule form
