@@ -331,7 +331,9 @@ class Meeting(Aggregate):
             kind=kind,
             text=text,
             score=parse_score(text) if kind is ContributionKind.RATING else None,
-            revealed=not phase.write_first,
+            # Written first, it waits for the reveal; a message posted on the platform is
+            # there for everyone already (source_ref), and is never held back.
+            revealed=not phase.write_first or source_ref is not None,
             source_ref=source_ref,
             created_at=now,
         )
@@ -350,6 +352,7 @@ class Meeting(Aggregate):
             self._record(AdviceInQuestionRound(phase_index=current.phase_index, person=person))
         if current.everyone_done:
             self._record(EveryoneDone(phase_index=current.phase_index))
+            self._reveal(current.phase_index)
         return contribution
 
     def edit_contribution(
@@ -378,6 +381,7 @@ class Meeting(Aggregate):
         self._record(TurnPassed(phase_index=current.phase_index, person=person))
         if current.everyone_done:
             self._record(EveryoneDone(phase_index=current.phase_index))
+            self._reveal(current.phase_index)
 
     def contribution(self, contribution_id: str) -> Contribution:
         for contribution in self.contributions:
@@ -473,13 +477,7 @@ class Meeting(Aggregate):
         current = self.current_round
         assert current is not None
         current.close(now)
-        hidden = [
-            c for c in self.contributions if c.phase_index == current.phase_index and not c.revealed
-        ]
-        for contribution in hidden:
-            contribution.revealed = True
-        if hidden:
-            self._record(RoundRevealed(phase_index=current.phase_index))
+        self._reveal(current.phase_index)
         self._record(
             RoundClosed(
                 phase_index=current.phase_index,
@@ -487,6 +485,15 @@ class Meeting(Aggregate):
                 missed=tuple(current.missed),
             )
         )
+
+    def _reveal(self, phase_index: int) -> None:
+        """What was written first in the phase is shown together: as soon as everyone due
+        has written or passed, at the latest when the round closes."""
+        hidden = [c for c in self.contributions if c.phase_index == phase_index and not c.revealed]
+        for contribution in hidden:
+            contribution.revealed = True
+        if hidden:
+            self._record(RoundRevealed(phase_index=phase_index))
 
     def _finish(self, now: datetime) -> None:
         self.state = MeetingState.EVALUATED

@@ -192,6 +192,9 @@ def _contribute(call: Call, intent: i.Contribute) -> Reply:
         return call.reply(meeting_id=meeting_id)
     if done.hidden:
         return call.notice("direct.hidden_received").model_copy(update={"meeting_id": meeting_id})
+    if done.said_in_public:  # the platform shows it to all: say so, privately
+        reply = call.notice("contribution.public_in_write_first")
+        return reply.model_copy(update={"meeting_id": meeting_id})
     if intent.source_ref is None:  # from a form: the thread will show it
         return call.notice("contribution.posted").model_copy(update={"meeting_id": meeting_id})
     return call.reply(meeting_id=meeting_id)

@@ -22,6 +22,8 @@ class Contributed:
     """It read as advice in a question round: the author got a private, friendly nudge."""
     hidden: bool = False
     """A write-first round: it stays private until the round reveals everything together."""
+    said_in_public: bool = False
+    """A write-first round, but posted where everyone sees it (a thread reply): it counts."""
 
 
 def contribute(
@@ -55,7 +57,10 @@ def contribute(
             meeting.advance(now=now)
         save_meeting(uow, meeting)
         return Contributed(
-            contribution=contribution, nudged=nudged, hidden=not contribution.revealed
+            contribution=contribution,
+            nudged=nudged,
+            hidden=not contribution.revealed,
+            said_in_public=phase is not None and phase.write_first and source_ref is not None,
         )
 
 

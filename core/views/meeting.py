@@ -172,7 +172,15 @@ def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetim
     blocks.append(
         Buttons(
             (
-                Button(a.MEETING_CONTRIBUTE, t("button.contribute", locale), value, "primary"),
+                Button(
+                    a.MEETING_CONTRIBUTE,
+                    t(
+                        "button.write_privately" if phase.write_first else "button.contribute",
+                        locale,
+                    ),
+                    value,
+                    "primary",
+                ),
                 Button(a.MEETING_PASS, t("button.pass", locale), value),
                 Button(a.MEETING_ADVANCE, t("button.next_phase", locale), value),
                 Button(a.MEETING_EXTEND, t("button.extend", locale), value),
@@ -225,17 +233,20 @@ def phase_opened(snapshot: MeetingSnapshot, phase_index: int) -> Card:
             ContextLine(spans(t("thread.speaker", locale), " ", Mention(round_.order[0])))
         )
     notes = _rule_notes(phase, locale)
-    blocks.append(
-        ContextLine(spans(t("thread.reply_here", locale) + (" · " + notes if notes else "")))
-    )
+    where = "thread.write_privately" if phase.write_first else "thread.reply_here"
+    blocks.append(ContextLine(spans(t(where, locale) + (" · " + notes if notes else ""))))
     return Card(blocks=tuple(blocks), summary=phase.title(locale))
 
 
 def revealed(snapshot: MeetingSnapshot, phase_index: int) -> Card:
+    """What was written privately in a write-first phase (a thread reply is in the thread
+    already and is not posted again)."""
     meeting, locale = snapshot.meeting, snapshot.group.locale
     phase = meeting.phases[phase_index]
     blocks: list[Block] = [Heading(t("thread.revealed", locale, title=phase.title(locale)))]
     for contribution in meeting.contributions_in(phase_index):
+        if contribution.source_ref is not None:
+            continue
         blocks.append(Text(spans(Mention(contribution.author), ": ", contribution.text)))
     return Card(
         blocks=tuple(blocks), summary=t("thread.revealed", locale, title=phase.title(locale))
