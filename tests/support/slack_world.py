@@ -196,7 +196,7 @@ def slack_world(
                 app.worker.stop()
     finally:
         fake.stop()
-        app.engine.dispose()
+        app.dispose()
 
 
 def dumps(value: Any) -> str:
