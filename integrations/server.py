@@ -21,7 +21,9 @@ from core.methods import MethodLibrary, load_library
 from core.services.context import Context
 from core.services.ports import Messenger
 from core.storage.engine import BACKGROUND, REQUESTS, database_url, make_engine
+from core.storage.health import DatabaseProbe
 from core.storage.migrate import upgrade
+from integrations.health import Health
 from integrations.settings import Settings
 from integrations.wsgi import Router
 
@@ -42,11 +44,14 @@ class App:
     deliver: Deliverer = field(init=False)
     """The one delivery path (``core.jobs.delivery``): the outbox worker's handler."""
     worker: OutboxWorker = field(init=False)
+    health: Health = field(init=False)
+    """``/healthz`` and ``/readyz``."""
 
     def dispose(self) -> None:
-        """Close both engines' connections (the worker must be stopped first)."""
+        """Close the engines' connections (the worker must be stopped first)."""
         self.engine.dispose()
         self.background.dispose()
+        self.health.probe.dispose()
 
 
 def build_app(
@@ -78,6 +83,9 @@ def build_app(
     app.deliver = Deliverer(delivering, app.messengers)
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     app.worker = wake.worker = OutboxWorker(background, app.deliver, clock=clock, lease=lease)
+    app.health = Health(DatabaseProbe(url), lambda: app.worker.running)
+    app.router.mount("/healthz", app.health.healthz)
+    app.router.mount("/readyz", app.health.readyz)
     _mount_platforms(app)
     return app
 
