@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.domain.common import LOCALES, ChannelRef, Locale, PersonRef, Platform
+from core.domain.common import DEFAULT_LOCALE, LOCALES, ChannelRef, Locale, PersonRef, Platform
 from core.domain.errors import DomainError, InvalidInput
 from core.interactions import intents as i
 from core.interactions import table
@@ -25,6 +25,7 @@ from core.interactions.handlers import HANDLERS, Call
 from core.interactions.replies import Notice, Reply
 from core.services import groups, notify, queries
 from core.services.context import Actor, Context
+from core.services.guard import AlreadyApplied, RequestGuard, guarded
 
 log = logging.getLogger("intervision.interactions")
 replies_log = logging.getLogger("intervision.interactions.replies")
@@ -66,14 +67,23 @@ def submit(
     form_id: str,
     state: Mapping[str, str],
     values: Mapping[str, object],
+    *,
+    once: str | None = None,
+    deadline: float | None = None,
 ) -> Reply:
     """A submitted form: its id, the state it carried and the ``{input id: value}`` entered.
-    A refusal names the input it is about (``Notice.field``)."""
+    A refusal names the input it is about (``Notice.field``).
+
+    ``once``: the platform's key of this submission; a second submission with the same key
+    changes nothing and gets an empty reply. ``deadline`` (``time.monotonic()``): when the
+    platform stops waiting for the answer; nothing is committed after it (``error.busy``)."""
+    guard = RequestGuard(who.platform.value, key=once, deadline=deadline)
     return _run(
         ctx,
         who,
         lambda base: table.from_form(form_id, state, values, base),
         form=(form_id, values),
+        guard=guard if once is not None or deadline is not None else None,
     )
 
 
@@ -144,18 +154,23 @@ def _run(
     *,
     language: Locale | None = None,
     form: tuple[str, Mapping[str, object]] | None = None,
+    guard: RequestGuard | None = None,
 ) -> Reply:
-    actor = actor_of(ctx, who)
-    defaults = queries.defaults_at(ctx, actor=actor, channel=who.channel)
-    locale = language or _language(who.language) or defaults.locale
-    base: dict[str, Any] = {
-        "actor": actor,
-        "place": i.Place(channel=who.channel, message=who.message),
-        "language": locale,
-        "zone": _zone(who.zone) or defaults.time_zone,
-    }
+    locale = language or _language(who.language) or DEFAULT_LOCALE
     try:
-        reply = dispatch(ctx, parse(base), locale=locale)
+        actor = actor_of(ctx, who)
+        defaults = queries.defaults_at(ctx, actor=actor, channel=who.channel)
+        locale = language or _language(who.language) or defaults.locale
+        base: dict[str, Any] = {
+            "actor": actor,
+            "place": i.Place(channel=who.channel, message=who.message),
+            "language": locale,
+            "zone": _zone(who.zone) or defaults.time_zone,
+        }
+        reply = dispatch(guarded(ctx, guard) if guard else ctx, parse(base), locale=locale)
+    except AlreadyApplied as done:
+        log.info("%s %s: %s was carried out before", who.platform.value, who.person, done.key)
+        reply = Reply(locale=locale)
     except DomainError as error:
         log.info("refused %s for %s: %r", who.platform.value, who.person, error)
         reply = refusal(error, locale, form=form)
