@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from core import interactions
 from integrations.slack import blocks, inbound
-from integrations.slack.runtime import Runtime, log
+from integrations.slack.runtime import Runtime, answer_deadline, log
 
 SLASH_COMMANDS = ("/intervision", "/intervisie")
 ANY = re.compile(r".+")
@@ -57,7 +57,11 @@ def register(bolt: App, rt: Runtime) -> None:
 
     @bolt.view(ANY)
     def on_submission(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
         state = inbound.form_state(view)
         language = state.pop(blocks.LANGUAGE_KEY, None)
@@ -65,7 +69,13 @@ def register(bolt: App, rt: Runtime) -> None:
             client, team=inbound.team_of(body), user=inbound.user_of(body), language=language
         )
         reply = interactions.submit(
-            rt.ctx, who, str(view.get("callback_id", "")), state, inbound.form_values(view)
+            rt.ctx,
+            who,
+            str(view.get("callback_id", "")),
+            state,
+            inbound.form_values(view),
+            once=inbound.submission_key(body),  # a replayed submission changes nothing
+            deadline=answer_deadline(context),  # nothing lands after Slack gave up waiting
         )
         errors = interactions.field_errors(reply)
         if errors:
