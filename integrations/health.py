@@ -45,15 +45,16 @@ class Health:
             migrations = f"at head ({head})"
         else:
             migrations = f"not at head ({found.revision or 'none'}, head {head})"
+        running = self.worker_running()
         parts = {
             "database": "ok" if found.reachable else "down",
             "migrations": migrations,
-            "outbox worker": "running" if self.worker_running() else "stopped",
+            "outbox worker": "running" if running else "stopped",
         }
         self._note("database", parts["database"], found.problem)
         self._note("migrations", "ok" if found.at_head or not found.reachable else migrations)
         self._note("outbox worker", parts["outbox worker"])
-        ready = found.at_head and self.worker_running()
+        ready = found.at_head and running
         return _answer(start_response, "ready" if ready else "not ready", parts)
 
     def _note(self, part: str, state: str, problem: str | None = None) -> None:
