@@ -20,8 +20,10 @@ from core.jobs.outbox_worker import OutboxWorker
 from core.methods import MethodLibrary, load_library
 from core.services.context import Context
 from core.services.ports import Messenger
-from core.storage.engine import database_url, make_engine
+from core.storage.engine import BACKGROUND, REQUESTS, database_url, make_engine
+from core.storage.health import DatabaseProbe
 from core.storage.migrate import upgrade
+from integrations.health import Health
 from integrations.settings import Settings
 from integrations.wsgi import Router
 
@@ -32,6 +34,9 @@ log = logging.getLogger("intervision")
 class App:
     settings: Settings
     engine: Engine
+    """For work someone waits for (requests): short lock and statement time-outs."""
+    background: Engine
+    """For work nobody waits for (the outbox worker): it may wait longer for a lock."""
     ctx: Context
     router: Router
     messengers: dict[Platform, Messenger] = field(default_factory=dict)
@@ -39,6 +44,14 @@ class App:
     deliver: Deliverer = field(init=False)
     """The one delivery path (``core.jobs.delivery``): the outbox worker's handler."""
     worker: OutboxWorker = field(init=False)
+    health: Health = field(init=False)
+    """``/healthz`` and ``/readyz``."""
+
+    def dispose(self) -> None:
+        """Close the engines' connections (the worker must be stopped first)."""
+        self.engine.dispose()
+        self.background.dispose()
+        self.health.probe.dispose()
 
 
 def build_app(
@@ -49,17 +62,30 @@ def build_app(
     router: Router | None = None,
 ) -> App:
     url = database_url(settings.DATABASE_URL)
-    engine = make_engine(url)
+    engine = make_engine(url, timeouts=REQUESTS)
+    background = make_engine(url, timeouts=BACKGROUND)
     if engine.dialect.name == "sqlite":
-        upgrade(engine)  # the embedded default looks after its own schema
+        upgrade(background)  # the embedded default looks after its own schema
     library = methods or load_library(settings.INTERVISION_METHODS_DIR)
     clock = clock or SystemClock()
     wake = _Wake()
     ctx = bootstrap(engine, methods=library, clock=clock, wake=wake)
-    app = App(settings=settings, engine=engine, ctx=ctx, router=router or Router())
-    app.deliver = Deliverer(ctx, app.messengers)
+    app = App(
+        settings=settings,
+        engine=engine,
+        background=background,
+        ctx=ctx,
+        router=router or Router(),
+    )
+    # The delivery path stores what a platform accepted: better to wait for a lock than
+    # to fail after the post and post it again.
+    delivering = bootstrap(background, methods=library, clock=clock, wake=wake)
+    app.deliver = Deliverer(delivering, app.messengers)
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock, lease=lease)
+    app.worker = wake.worker = OutboxWorker(background, app.deliver, clock=clock, lease=lease)
+    app.health = Health(DatabaseProbe(url), lambda: app.worker.running)
+    app.router.mount("/healthz", app.health.healthz)
+    app.router.mount("/readyz", app.health.readyz)
     _mount_platforms(app)
     return app
 
@@ -169,4 +195,4 @@ def serve(settings: Settings) -> None:
             slack.stop(app)
         server.close()
         app.worker.stop()
-        app.engine.dispose()
+        app.dispose()

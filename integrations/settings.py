@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +20,10 @@ class Settings(BaseSettings):
     INTERVISION_METHODS_DIR: Path | None = None
     """A folder of custom method files, loaded beside the built-in library."""
     SANDBOX: bool | None = None
+    SANDBOX_ORIGINS: str | None = None
+    """Comma-separated addresses (``https://sandbox.example.org``, ``http://pc.lan:3978``)
+    at which the sandbox is reached beyond loopback (``SANDBOX=1`` on another ``HOST``, or
+    behind a proxy): their ``Host`` is answered and their ``Origin`` accepted."""
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     """How long a delivery may take before another worker may take it over (a worker
     that died mid-delivery loses its rows after this)."""
@@ -40,6 +45,17 @@ class Settings(BaseSettings):
     )
     TEAMS_ALLOW_UNAUTHENTICATED: bool = False
 
+    @field_validator("SANDBOX_ORIGINS")
+    @classmethod
+    def _origins(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return ",".join(_origin(item) for item in value.split(",") if item.strip())
+
+    @property
+    def sandbox_origins(self) -> tuple[str, ...]:
+        return tuple(item for item in (self.SANDBOX_ORIGINS or "").split(",") if item)
+
     @property
     def slack_configured(self) -> bool:
         single = bool(self.SLACK_SIGNING_SECRET and self.SLACK_BOT_TOKEN)
@@ -60,3 +76,18 @@ class Settings(BaseSettings):
         if self.SANDBOX is not None:
             return self.SANDBOX
         return not (self.slack_configured or self.teams_configured)
+
+
+def _origin(value: str) -> str:
+    """``scheme://host[:port]``, as a browser's ``Origin`` header names a site."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{value.strip()!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value.strip()!r} is not http(s)://host[:port]")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{value.strip()!r}: only scheme, host and port, no path")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")

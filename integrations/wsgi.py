@@ -27,6 +27,7 @@ def respond(
 
 
 def healthz(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    """A bare router's: the process answers (the server mounts ``integrations.health``)."""
     return respond(start_response, "200 OK", b"ok\n")
 
 
@@ -41,6 +42,8 @@ class Router:
         self._routes: list[tuple[str, WSGIApp]] = [("/healthz", healthz)]
 
     def mount(self, prefix: str, app: WSGIApp) -> None:
+        """Serve ``prefix`` with ``app`` (in place of what served it before)."""
+        self._routes = [route for route in self._routes if route[0] != prefix]
         self._routes.append((prefix, app))
         self._routes.sort(key=lambda route: len(route[0]), reverse=True)
 

@@ -36,3 +36,11 @@ class InvalidInput(DomainError):
 
 class ConcurrentChange(DomainError):
     """Someone else changed the same thing at the same moment; nothing was applied."""
+
+
+class Busy(DomainError):
+    """The change could not be saved in time (the database was held up by other work, or
+    the platform's deadline to answer passed); nothing was saved, and it may be tried again."""
+
+    def __init__(self, key: str = "error.busy", **params: Any) -> None:
+        super().__init__(key, **params)

@@ -19,23 +19,24 @@ from core.interactions.dispatch import (
 )
 from core.interactions.render import Rendered, field_errors, meeting_now, render
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
-from core.services.inbound import Redelivered, handling
+from core.services.guard import AlreadyApplied, RequestGuard, guarded
 
 __all__ = [
+    "AlreadyApplied",
     "FormRequest",
     "Locale",
     "Notice",
     "Platform",
-    "Redelivered",
     "Rendered",
     "Reply",
+    "RequestGuard",
     "Screen",
     "Who",
     "action",
     "actor_of",
     "command",
     "field_errors",
-    "handling",
+    "guarded",
     "meeting_now",
     "render",
     "send_later",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from core.domain.common import LOCALES, ChannelRef, Locale, PersonRef, Platform
+from core.domain.common import DEFAULT_LOCALE, LOCALES, ChannelRef, Locale, PersonRef, Platform
 from core.domain.errors import DomainError, InvalidInput
 from core.interactions import intents as i
 from core.interactions import table
@@ -25,7 +25,7 @@ from core.interactions.handlers import HANDLERS, Call
 from core.interactions.replies import Notice, Reply
 from core.services import groups, notify, queries
 from core.services.context import Actor, Context
-from core.services.inbound import Redelivered
+from core.services.guard import AlreadyApplied, RequestGuard, guarded
 
 log = logging.getLogger("intervision.interactions")
 replies_log = logging.getLogger("intervision.interactions.replies")
@@ -50,15 +50,24 @@ class Who:
     """The person's time zone (IANA), if the platform says."""
 
 
-def command(ctx: Context, who: Who, text: str, *, slash: str | None = None) -> Reply:
+def command(
+    ctx: Context,
+    who: Who,
+    text: str,
+    *,
+    slash: str | None = None,
+    guard: RequestGuard | None = None,
+) -> Reply:
     """A typed command (``/intervision casus``, ``@Intervision start``, a personal chat)."""
     hint = table.SLASH_COMMANDS.get(slash or "") or table.command_language(text)
-    return _run(ctx, who, lambda base: table.from_command(text, base), language=hint)
+    return _run(ctx, who, lambda base: table.from_command(text, base), language=hint, guard=guard)
 
 
-def action(ctx: Context, who: Who, action_id: str, value: str) -> Reply:
-    """A button (``core.views.actions``) with its value."""
-    return _run(ctx, who, lambda base: table.from_action(action_id, value, base))
+def action(
+    ctx: Context, who: Who, action_id: str, value: str, *, guard: RequestGuard | None = None
+) -> Reply:
+    """A button (``core.views.actions``) with its value. ``guard``: see ``submit``."""
+    return _run(ctx, who, lambda base: table.from_action(action_id, value, base), guard=guard)
 
 
 def submit(
@@ -67,19 +76,33 @@ def submit(
     form_id: str,
     state: Mapping[str, str],
     values: Mapping[str, object],
+    *,
+    guard: RequestGuard | None = None,
 ) -> Reply:
     """A submitted form: its id, the state it carried and the ``{input id: value}`` entered.
-    A refusal names the input it is about (``Notice.field``)."""
+    A refusal names the input it is about (``Notice.field``).
+
+    ``guard`` (every entry point takes one): the platform's key of the request, recorded
+    with its effect, so that the request delivered again changes nothing and gets an empty
+    reply; and when the platform stops waiting, after which nothing is committed
+    (``error.busy``). See ``core.services.guard``."""
     return _run(
         ctx,
         who,
         lambda base: table.from_form(form_id, state, values, base),
         form=(form_id, values),
+        guard=guard,
     )
 
 
 def thread_message(
-    ctx: Context, who: Who, text: str, *, source_ref: str, edited: bool = False
+    ctx: Context,
+    who: Who,
+    text: str,
+    *,
+    source_ref: str,
+    edited: bool = False,
+    guard: RequestGuard | None = None,
 ) -> Reply | None:
     """A message in a thread: a contribution when the thread is a meeting's (its edits
     revise it); None when the thread is not a meeting's."""
@@ -95,14 +118,23 @@ def thread_message(
         lambda base: table.from_thread_message(
             text, source_ref=source_ref, edited=edited, meeting_id=meeting_id, base=base
         ),
+        guard=guard,
     )
 
 
-def send_later(ctx: Context, who: Who, reply: Reply, *, invoked_as: str = "") -> None:
+def send_later(
+    ctx: Context,
+    who: Who,
+    reply: Reply,
+    *,
+    invoked_as: str = "",
+    guard: RequestGuard | None = None,
+) -> None:
     """Deliver a reply privately through the outbox (where a platform cannot answer inside
-    its request, and so that no request waits on the platform)."""
+    its request, and so that no request waits on the platform). With the request's
+    ``guard``, a reply to a request answered before is not queued again."""
     actor = actor_of(ctx, who)
-    with ctx.uow() as uow:
+    with (guarded(ctx, guard) if guard else ctx).uow() as uow:
         notify.reply_to(
             uow,
             workspace_id=actor.workspace_id,
@@ -114,7 +146,7 @@ def send_later(ctx: Context, who: Who, reply: Reply, *, invoked_as: str = "") ->
         )
         try:
             uow.commit()
-        except Redelivered:  # answered when the platform delivered it the first time
+        except AlreadyApplied:  # answered when the platform delivered it the first time
             return
 
 
@@ -148,20 +180,22 @@ def _run(
     *,
     language: Locale | None = None,
     form: tuple[str, Mapping[str, object]] | None = None,
+    guard: RequestGuard | None = None,
 ) -> Reply:
-    actor = actor_of(ctx, who)
-    defaults = queries.defaults_at(ctx, actor=actor, channel=who.channel)
-    locale = language or _language(who.language) or defaults.locale
-    base: dict[str, Any] = {
-        "actor": actor,
-        "place": i.Place(channel=who.channel, message=who.message),
-        "language": locale,
-        "zone": _zone(who.zone) or defaults.time_zone,
-    }
+    locale = language or _language(who.language) or DEFAULT_LOCALE
     try:
-        reply = dispatch(ctx, parse(base), locale=locale)
-    except Redelivered:
-        log.info("%s delivered an event again: its effect is stored already", who.platform.value)
+        actor = actor_of(ctx, who)
+        defaults = queries.defaults_at(ctx, actor=actor, channel=who.channel)
+        locale = language or _language(who.language) or defaults.locale
+        base: dict[str, Any] = {
+            "actor": actor,
+            "place": i.Place(channel=who.channel, message=who.message),
+            "language": locale,
+            "zone": _zone(who.zone) or defaults.time_zone,
+        }
+        reply = dispatch(guarded(ctx, guard) if guard else ctx, parse(base), locale=locale)
+    except AlreadyApplied as done:
+        log.info("%s %s: %s was carried out before", who.platform.value, who.person, done.key)
         reply = Reply(locale=locale)
     except DomainError as error:
         log.info("refused %s for %s: %r", who.platform.value, who.person, error)

@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from core.storage.engine import make_engine
@@ -40,3 +41,8 @@ def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None for a database never migrated."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision this version of the code ships."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import Connection, Engine
 
 from core.domain.events import Aggregate
-from core.services import inbound
 from core.services.ports import (
     CaseRepository,
     ConversationRefs,
@@ -115,18 +113,7 @@ class SqlUnitOfWork:
             if events and self._publish is not None:
                 self._publish(self, aggregate, events)
         self._seen.clear()
-        event = inbound.current.get()
-        redelivered = (
-            event is not None
-            and not event.recorded
-            and not self.inbound.first_time(event.platform, event.key, now=_now())
-        )
-        if redelivered:
-            self.connection.rollback()
-            raise inbound.Redelivered(f"{event}")
         self.connection.commit()
-        if event is not None:
-            event.recorded = True
         queued, self._outbox.added = self._outbox.added, 0
         if queued and self._after_commit is not None:
             self._after_commit()
@@ -134,10 +121,6 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self._seen.clear()
         self.connection.rollback()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def make_uow_factory(

@@ -3,23 +3,17 @@ Teams, with simulated colleagues, served as plain HTML at "/"."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import TYPE_CHECKING
+
+from integrations.sandbox.addresses import is_loopback
 
 if TYPE_CHECKING:
     from integrations.server import App
 
+__all__ = ["is_loopback", "mount"]
+
 log = logging.getLogger("intervision.sandbox")
-
-
-def is_loopback(host: str) -> bool:
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def mount(app: App) -> None:
@@ -37,9 +31,19 @@ def mount(app: App) -> None:
             host,
         )
         return
+    origins = app.settings.sandbox_origins
+    if not is_loopback(host) and not origins:
+        log.warning(
+            "Sandbox: HOST=%s, but it answers only requests addressed to a loopback name "
+            "(localhost, 127.0.0.1); set SANDBOX_ORIGINS to the address people use to reach it",
+            host,
+        )
     messenger = SandboxMessenger(app.ctx)
     app.messengers[Platform.SANDBOX] = messenger
     app.router.mount("/", Sandbox(app, messenger))
     log.info(
-        "Sandbox: on at http://%s:%s/ (simulated colleagues, local only)", host, app.settings.PORT
+        "Sandbox: on at http://%s:%s/ (simulated colleagues; answers loopback names%s)",
+        host,
+        app.settings.PORT,
+        "".join(f", {origin}" for origin in origins),
     )

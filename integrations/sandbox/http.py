@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
+from integrations.sandbox.addresses import Addresses
 from integrations.wsgi import StartResponse
 
 MAX_BODY = 64 * 1024
@@ -24,6 +25,8 @@ class Request:
     method: str
     path: str
     host: str
+    served_port: int
+    """The port the server accepted this request on (as it reports it, not as the client says)."""
     origin: str | None
     cookies: dict[str, str]
     form: dict[str, list[str]] = field(default_factory=dict)
@@ -49,6 +52,7 @@ class Request:
             method=method,
             path=environ.get("PATH_INFO") or "/",
             host=environ.get("HTTP_HOST", ""),
+            served_port=served_port(environ),
             origin=environ.get("HTTP_ORIGIN"),
             cookies=cookies,
             form=form,
@@ -65,12 +69,20 @@ class Request:
     def session(self) -> str | None:
         return self.cookies.get(SESSION_COOKIE)
 
-    def csrf_ok(self) -> bool:
-        """The double-submit token must match, and a browser's Origin must be our own."""
-        if self.origin is not None and urlsplit(self.origin).netloc != self.host:
+    def csrf_ok(self, addresses: Addresses) -> bool:
+        """The double-submit token must match, and a browser's Origin must be one of the
+        sandbox's own addresses (a fixed list: never compared with the request's Host)."""
+        if self.origin is not None and not addresses.origin_ok(self.origin, self.served_port):
             return False
         token, sent = self.session or "", self.value(CSRF_FIELD)
         return bool(token) and hmac.compare_digest(token, sent)
+
+
+def served_port(environ: dict[str, Any]) -> int:
+    try:
+        return int(environ.get("SERVER_PORT") or 0)
+    except ValueError:
+        return 0
 
 
 def new_session() -> str:
@@ -110,6 +122,21 @@ def page(
             ("Cache-Control", "no-store"),
             *SECURITY_HEADERS,
             *headers,
+        ],
+    )
+    return [data]
+
+
+def misdirected(start_response: StartResponse, text: str) -> list[bytes]:
+    """421: this server does not answer for the name the request was sent to."""
+    data = (text + "\n").encode("utf-8")
+    start_response(
+        "421 Misdirected Request",
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+            *SECURITY_HEADERS,
         ],
     )
     return [data]

@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from core import interactions
-from core.i18n import normalise_locale
+from core.i18n import normalise_locale, t
 from core.interactions import FormRequest, Locale, Platform, Reply, Who
 from core.jobs.outbox_worker import due_count, run_once
 from core.services import groups
@@ -22,15 +22,18 @@ from core.services.context import Actor
 from core.views import actions as a
 from core.views.vocabulary import Card
 from integrations.sandbox import screens
+from integrations.sandbox.addresses import Addresses
 from integrations.sandbox.http import (
     LOCALE_COOKIE,
     PERSON_COOKIE,
     Request,
     cookie,
+    misdirected,
     new_session,
     page,
     redirect,
     safe_path,
+    served_port,
 )
 from integrations.sandbox.messenger import SandboxMessenger
 from integrations.sandbox.people import (
@@ -66,6 +69,7 @@ class Sandbox:
         self._workspace: tuple[int, Locale, ZoneInfo] | None = None
         self._lock = threading.Lock()
         self._flash: dict[str, list[Card]] = {}
+        self.addresses = Addresses.of(app.settings.sandbox_origins)
 
     # ------------------------------------------------------------ setup
 
@@ -90,6 +94,12 @@ class Sandbox:
     # ------------------------------------------------------------ WSGI
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        port = served_port(environ)
+        if not self.addresses.host_ok(environ.get("HTTP_HOST", ""), port):
+            # Another name for our address (DNS rebinding): no session, no page, no change.
+            locale = normalise_locale(environ.get("HTTP_ACCEPT_LANGUAGE", "").split(",")[0])
+            text = t("sandbox.wrong_host", locale, address=self.addresses.home(port))
+            return misdirected(start_response, text)
         request = Request.from_environ(environ)
         headers: list[tuple[str, str]] = []
         if request.session is None:
@@ -140,7 +150,7 @@ class Sandbox:
         start_response: StartResponse,
         headers: list[tuple[str, str]],
     ) -> Iterable[bytes]:
-        if not request.csrf_ok():
+        if not request.csrf_ok(self.addresses):
             body = screens.refused_page(view, "sandbox.csrf")
             return page(start_response, body, status="403 Forbidden", headers=headers)
         back = safe_path(request.value("back", "/"))

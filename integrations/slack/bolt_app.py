@@ -17,7 +17,7 @@ from core.services import delivery
 from core.services.context import Context
 from integrations.settings import Settings
 from integrations.slack import inbound, listeners
-from integrations.slack.runtime import Runtime, web_client
+from integrations.slack.runtime import Runtime, stamp_arrival, web_client
 
 log = logging.getLogger("intervision.slack")
 
@@ -62,6 +62,7 @@ def build_bolt(
             return web_client(settings, token)
 
         runtime = Runtime(ctx=ctx, settings=settings, client_for_team=client_for_team)
+    bolt.middleware(stamp_arrival)
     bolt.middleware(_first_delivery_only(ctx))
     listeners.register(bolt, runtime)
 

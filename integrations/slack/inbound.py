@@ -50,6 +50,16 @@ def message_of(body: Body) -> str | None:
     return str(ts) if ts else None
 
 
+def submission_key(body: Body) -> str | None:
+    """A form submission's key: the modal's id and its version (``hash``, which changes
+    whenever the modal is updated). Slack sends a submission once; the same key again is a
+    replay of the same signed request."""
+    view = body.get("view") or {}
+    if not (view.get("id") and view.get("hash")):
+        return None
+    return f"{team_of(body)}:view:{view['id']}:{view['hash']}"
+
+
 def form_state(view: dict[str, Any]) -> dict[str, str]:
     """What the modal carried (its ``private_metadata``); nothing when it is not ours."""
     try:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from core import interactions
 from integrations.slack import blocks, inbound
-from integrations.slack.runtime import Runtime, log
+from integrations.slack.runtime import Runtime, answer_deadline, log
 
 SLASH_COMMANDS = ("/intervision", "/intervisie")
 ANY = re.compile(r".+")
@@ -48,17 +48,24 @@ def register(bolt: App, rt: Runtime) -> None:
             channel=channel,
             message=inbound.message_of(body),
         )
-        with interactions.handling("slack", inbound.delivery_key(body)):
-            reply = interactions.action(
-                rt.ctx, who, str(action.get("action_id", "")), str(action.get("value", ""))
-            )
+        reply = interactions.action(
+            rt.ctx,
+            who,
+            str(action.get("action_id", "")),
+            str(action.get("value", "")),
+            guard=_once(body),
+        )
         rt.show(client, who, reply, trigger_id=body.get("trigger_id"), channel=channel)
         if (body.get("view") or {}).get("type") == "home":
             rt.publish_home(client, who, interactions.command(rt.ctx, who, "home"))
 
     @bolt.view(ANY)
     def on_submission(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
     ) -> None:
         state = inbound.form_state(view)
         language = state.pop(blocks.LANGUAGE_KEY, None)
@@ -66,7 +73,16 @@ def register(bolt: App, rt: Runtime) -> None:
             client, team=inbound.team_of(body), user=inbound.user_of(body), language=language
         )
         reply = interactions.submit(
-            rt.ctx, who, str(view.get("callback_id", "")), state, inbound.form_values(view)
+            rt.ctx,
+            who,
+            str(view.get("callback_id", "")),
+            state,
+            inbound.form_values(view),
+            guard=interactions.RequestGuard(
+                "slack",
+                key=inbound.submission_key(body),  # a replayed submission changes nothing
+                deadline=answer_deadline(context),  # nothing lands after Slack gave up waiting
+            ),
         )
         errors = interactions.field_errors(reply)
         if errors:
@@ -87,10 +103,14 @@ def register(bolt: App, rt: Runtime) -> None:
             channel=message.channel,
             message=message.thread_ts,
         )
-        with interactions.handling("slack", inbound.delivery_key(body)):
-            reply = interactions.thread_message(
-                rt.ctx, who, message.text, source_ref=message.ts, edited=message.edited
-            )
+        reply = interactions.thread_message(
+            rt.ctx,
+            who,
+            message.text,
+            source_ref=message.ts,
+            edited=message.edited,
+            guard=_once(body),
+        )
         if reply is not None:
             log.debug("thread message %s in %s: %s", message.ts, message.channel, reply)
             rt.show(client, who, reply, channel=message.channel, thread_ts=message.thread_ts)
@@ -101,3 +121,8 @@ def register(bolt: App, rt: Runtime) -> None:
             return
         who = rt.who(client, team=inbound.team_of(body), user=str(event["user"]))
         rt.publish_home(client, who, interactions.command(rt.ctx, who, "home"))
+
+
+def _once(body: dict[str, Any]) -> interactions.RequestGuard:
+    """Slack may deliver an event or a click again: its key is recorded with its effect."""
+    return interactions.RequestGuard("slack", key=inbound.delivery_key(body))

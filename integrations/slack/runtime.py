@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_bolt import BoltResponse
+from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -24,6 +26,23 @@ log = logging.getLogger("intervision.slack")
 PEOPLE_SECONDS = 3600.0
 """How long a person's language and time zone from ``users.info`` are trusted."""
 MAX_PEOPLE = 10_000
+ANSWER_WITHIN_SECONDS = 2.5
+"""Slack waits 3 s for the answer to a form, then tells the person it failed: what is not
+finished this long after the request came in is not committed at all."""
+RECEIVED_AT = "intervision_received_at"
+
+
+def stamp_arrival(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+    """Middleware, first of ours: when the request came in (``answer_deadline``)."""
+    req.context[RECEIVED_AT] = time.monotonic()
+    return next()
+
+
+def answer_deadline(context: Mapping[str, Any]) -> float:
+    """When the answer to this request must be ready (``time.monotonic()``)."""
+    received = context.get(RECEIVED_AT)
+    start = received if isinstance(received, float) else time.monotonic()
+    return start + ANSWER_WITHIN_SECONDS
 
 
 def web_client(settings: Settings, token: str | None) -> WebClient:

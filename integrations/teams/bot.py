@@ -38,52 +38,57 @@ class TeamsBot:
             return _invoke_ok() if activity.type == "invoke" else None
         workspace_id = interactions.workspace_id(self.ctx, Platform.TEAMS, activity.tenant)
         self.remember(workspace_id, activity)
-        try:
-            with interactions.handling("teams", key):  # recorded with the effect
-                if activity.type == "invoke":
-                    return self.on_invoke(activity)
-                if activity.type in ("message", "messageUpdate"):
-                    self.on_message(activity, edited=activity.type == "messageUpdate")
-        except interactions.Redelivered:
-            return _invoke_ok() if activity.type == "invoke" else None
+        guard = interactions.RequestGuard("teams", key=key)  # recorded with the effect
+        if activity.type == "invoke":
+            return self.on_invoke(activity, guard)
+        if activity.type in ("message", "messageUpdate"):
+            self.on_message(activity, guard, edited=activity.type == "messageUpdate")
         return None
 
     # ------------------------------------------------------------------ messages
 
-    def on_message(self, activity: Activity, *, edited: bool) -> None:
+    def on_message(
+        self, activity: Activity, guard: interactions.RequestGuard, *, edited: bool
+    ) -> None:
         text = activity.plain_text
         root = activity.thread_root
         reply: Reply | None = None
         if root and activity.channel and root != activity.id and text:
             who = _who(activity, message=root)
             reply = interactions.thread_message(
-                self.ctx, who, text, source_ref=activity.id, edited=edited
+                self.ctx, who, text, source_ref=activity.id, edited=edited, guard=guard
             )
         if reply is None and not edited:
-            reply = interactions.command(self.ctx, _who(activity), text)
+            reply = interactions.command(self.ctx, _who(activity), text, guard=guard)
         if reply is not None and not reply.is_empty:
             interactions.send_later(
-                self.ctx, _who(activity), reply, invoked_as=_invoked_as(activity)
+                self.ctx, _who(activity), reply, invoked_as=_invoked_as(activity), guard=guard
             )
 
     # ------------------------------------------------------------------ card buttons and forms
 
-    def on_invoke(self, activity: Activity) -> dict[str, Any]:
+    def on_invoke(self, activity: Activity, guard: interactions.RequestGuard) -> dict[str, Any]:
         invoke = invoke_of(activity)
         if invoke is None:
             return _invoke_ok()
         who = _who(activity, message=activity.reply_to_id)
         if invoke.verb in FORMS:
             state = {k: str(v) for k, v in invoke.data.items() if isinstance(v, str | int)}
-            reply = interactions.submit(self.ctx, who, invoke.verb, state, form_values(invoke.data))
+            values = form_values(invoke.data)
+            reply = interactions.submit(self.ctx, who, invoke.verb, state, values, guard=guard)
         else:
-            reply = interactions.action(
-                self.ctx, who, invoke.verb, str(invoke.data.get("value") or "")
-            )
-        return self.answer(activity, who, reply, form_submitted=invoke.verb in FORMS)
+            value = str(invoke.data.get("value") or "")
+            reply = interactions.action(self.ctx, who, invoke.verb, value, guard=guard)
+        return self.answer(activity, who, reply, guard, form_submitted=invoke.verb in FORMS)
 
     def answer(
-        self, activity: Activity, who: Who, reply: Reply, *, form_submitted: bool
+        self,
+        activity: Activity,
+        who: Who,
+        reply: Reply,
+        guard: interactions.RequestGuard,
+        *,
+        form_submitted: bool,
     ) -> dict[str, Any]:
         """The invoke's response: only the clicker sees it. A refusal is a message that
         leaves the card (and what was typed in it) as it is; a form opened from a channel
@@ -96,7 +101,7 @@ class TeamsBot:
         if rendered.form is not None:
             if activity.personal:
                 return _card(self.messenger.form(activity.tenant, rendered.form))
-            interactions.send_later(self.ctx, who, reply)
+            interactions.send_later(self.ctx, who, reply, guard=guard)
         elif card is not None and (form_submitted or activity.personal):
             return _card(cards.render_card(card))
         elif card is not None:

@@ -215,7 +215,7 @@ def _add_group(db_url: str, platform: Platform, workspace: str, channel: str) ->
             locale="en",
         )
     finally:
-        app.engine.dispose()
+        app.dispose()
 
 
 def _post(db_url: str) -> Any:
@@ -223,7 +223,7 @@ def _post(db_url: str) -> Any:
     try:
         return queries.meeting_post(app.ctx, meeting_id=1)
     finally:
-        app.engine.dispose()
+        app.dispose()
 
 
 def _hold(db_url: str, held: threading.Event, release: threading.Event) -> None:

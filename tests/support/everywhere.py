@@ -426,7 +426,7 @@ def everywhere(db_url: str, microsoft: MicrosoftStandIns, monkeypatch: Any) -> I
     finally:
         logger.removeHandler(replies)
         fake.stop()
-        app.engine.dispose()
+        app.dispose()
 
 
 def _people(member: str, facilitator: str, manager: str, stranger: str) -> dict[str, str]:

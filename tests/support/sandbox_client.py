@@ -79,4 +79,4 @@ def serving(db_url: str, **settings: str) -> Iterator[tuple[App, str]]:
         with served(app) as url:
             yield app, url
     finally:
-        app.engine.dispose()
+        app.dispose()

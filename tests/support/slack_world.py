@@ -114,6 +114,12 @@ class SlackWorld:
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> tuple[int, bytes]:
         """Submit a modal we opened (as recorded by the fake), with ``values`` typed in:
         str for text/select, list for checkboxes/people, int for a date-time."""
+        return self.sender.payload(self.submission(user, view, values))
+
+    def submission(
+        self, user: str, view: dict[str, Any], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The payload ``submit`` sends; a modal's id is ``view["id"]`` when it has one."""
         payload = fixture("view_submission")
         payload["user"].update(id=user)
         state: dict[str, Any] = {}
@@ -125,13 +131,15 @@ class SlackWorld:
                 element["action_id"]: _typed(element, values[block["block_id"]])
             }
         payload["view"].update(
+            id=view.get("id") or self._next("V0VIEW"),  # each modal its own id
+            hash=view.get("hash") or self._next("1700000000."),
             callback_id=view["callback_id"],
             private_metadata=view["private_metadata"],
             blocks=view["blocks"],
             state={"values": state},
         )
         payload["trigger_id"] = self._next("trigger.")
-        return self.sender.payload(payload)
+        return payload
 
     def home(self, user: str) -> tuple[int, bytes]:
         envelope = fixture("app_home_opened")
@@ -203,7 +211,7 @@ def slack_world(
                 app.worker.stop()
     finally:
         fake.stop()
-        app.engine.dispose()
+        app.dispose()
 
 
 def dumps(value: Any) -> str:

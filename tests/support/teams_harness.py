@@ -221,4 +221,4 @@ def running_teams(
         with served(app) as url:
             yield TeamsHarness(app, url, keys, connector, tokens)
     finally:
-        app.engine.dispose()
+        app.dispose()

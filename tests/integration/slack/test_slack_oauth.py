@@ -225,4 +225,4 @@ def test_without_a_secret_key_the_install_is_refused_and_slack_stays_off(
         app.router({"PATH_INFO": "/slack/install"}, lambda status, _h: statuses.append(status))
         assert statuses == ["404 Not Found"]
     finally:
-        app.engine.dispose()
+        app.dispose()
