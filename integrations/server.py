@@ -17,6 +17,7 @@ from core.bootstrap import bootstrap
 from core.domain.common import Clock, Platform, SystemClock
 from core.jobs.delivery import Deliverer
 from core.jobs.outbox_worker import OutboxWorker
+from core.jobs.retention import RetentionJob
 from core.methods import MethodLibrary, load_library
 from core.services.context import Context
 from core.services.ports import Messenger
@@ -39,6 +40,8 @@ class App:
     deliver: Deliverer = field(init=False)
     """The one delivery path (``core.jobs.delivery``): the outbox worker's handler."""
     worker: OutboxWorker = field(init=False)
+    retention: RetentionJob = field(init=False)
+    """Removes texts whose retention has passed; started by ``serve`` with the worker."""
 
 
 def build_app(
@@ -60,6 +63,7 @@ def build_app(
     app.deliver = Deliverer(ctx, app.messengers)
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     app.worker = wake.worker = OutboxWorker(engine, app.deliver, clock=clock, lease=lease)
+    app.retention = RetentionJob(ctx, default_days=settings.INTERVISION_RETENTION_DAYS)
     _mount_platforms(app)
     return app
 
@@ -152,6 +156,7 @@ def serve(settings: Settings) -> None:
         server.close()
         raise
     app.worker.start()
+    app.retention.start()
     log.info(
         "intervision listening on http://%s:%s (database: %s)",
         settings.HOST,
@@ -169,4 +174,5 @@ def serve(settings: Settings) -> None:
             slack.stop(app)
         server.close()
         app.worker.stop()
+        app.retention.stop()
         app.engine.dispose()

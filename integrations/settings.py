@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.domain.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=True)
@@ -19,6 +21,11 @@ class Settings(BaseSettings):
     INTERVISION_METHODS_DIR: Path | None = None
     """A folder of custom method files, loaded beside the built-in library."""
     SANDBOX: bool | None = None
+    INTERVISION_RETENTION_DAYS: int = Field(
+        default=DEFAULT_RETENTION_DAYS, ge=MIN_RETENTION_DAYS, le=MAX_RETENTION_DAYS
+    )
+    """Days after a meeting ended that its case and contribution texts are removed, where a
+    workspace has no setting of its own (``workspace configure --retention-days``)."""
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     """How long a delivery may take before another worker may take it over (a worker
     that died mid-delivery loses its rows after this)."""
