@@ -16,6 +16,7 @@ in is under way.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,25 @@ from core.services.context import Actor, Context
 from core.services.ports import OutboxRecord, UnitOfWork
 
 EXPORT_FORMAT = "intervision.person-export/1"
+KINDS = (
+    "meetings",
+    "contributions",
+    "cases",
+    "cases_deleted",
+    "memberships",
+    "workspace_roles",
+    "goals",
+    "tasks",
+    "conversations",
+    "outbox",
+)
+"""The kinds of rows an audit entry counts (``detail``), in the order they are shown."""
+
+
+def in_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """``counts`` in the order of ``KINDS`` (a database may keep JSON keys in any order)."""
+    rank = {kind: number for number, kind in enumerate(KINDS)}
+    return sorted(counts.items(), key=lambda item: (rank.get(item[0], len(KINDS)), item[0]))
 
 
 class Membership(BaseModel):
@@ -174,7 +194,7 @@ def erase_person(ctx: Context, *, actor: Actor, person: PersonRef, requested_by:
             if not roles:
                 continue
             uow.groups.save(group)
-            counts["memberships"] += len(roles)
+            counts["memberships"] += 1
             if Role.FACILITATOR in roles:
                 without_facilitator.append(group.name)
             if Role.MANAGER in roles and not group.managers:
