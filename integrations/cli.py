@@ -1,4 +1,5 @@
-"""The ``intervision`` command: serve, db, methods, workspace and group administration.
+"""The ``intervision`` command: serve, db, methods, workspace and group administration;
+privacy and the audit trail in ``cli_privacy``.
 
 An admin tool (docs/decisions/0009-cli-admin-tool.md): commands other than ``serve`` log
 warnings only unless ``--verbose``; a bad argument or refused request is one line on stderr
@@ -145,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     configure.add_argument("--managers", help="comma-separated user ids to name as managers")
     configure.add_argument("--managers-channel", help="channel id for trajectory reports")
     configure.add_argument("--time-zone", help="e.g. Europe/Amsterdam")
+    configure.add_argument(
+        "--retention-days",
+        type=int,
+        help="days after a meeting has ended that its case and contribution texts are removed "
+        "(default: INTERVISION_RETENTION_DAYS)",
+    )
 
     slack = _subcommands(commands.add_parser("slack", help="Slack app tools"), "slack_command")
     manifest = _command(slack, "manifest", "print the Slack app manifest (JSON)", _slack)
@@ -180,6 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--platform", choices=[p.value for p in Platform])
     listing.add_argument("--workspace", help="only this workspace's groups (with --platform)")
+
+    from integrations import cli_privacy  # it builds on this module, now loaded
+
+    cli_privacy.add_commands(commands)
     return parser
 
 
@@ -264,13 +275,13 @@ def _teams_package(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def _unwritable(path: Path, error: OSError) -> DomainError:
+def _unwritable(path: Path, error: OSError, example: str = "intervision-teams.zip") -> DomainError:
     if error.errno == errno.ENOENT:
         return InvalidInput("cli.folder_missing", path=path, folder=path.parent)
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return InvalidInput("cli.write_not_allowed", path=path)
     if error.errno == errno.EISDIR:
-        return InvalidInput("cli.out_is_folder", path=path, example=path / "intervision-teams.zip")
+        return InvalidInput("cli.out_is_folder", path=path, example=path / example)
     return InvalidInput("cli.cannot_write", path=path, reason=error.strerror or error)
 
 
@@ -405,7 +416,8 @@ def _admin(ctx: Context, platform: str, external_id: str) -> Actor:
 
 def _workspace_configure(args: argparse.Namespace, out: Output) -> int:
     external_id = _text(args.workspace, "--workspace")
-    with _core(_settings()) as ctx:
+    settings = _settings()
+    with _core(settings) as ctx:
         out.locale = args.locale or _workspace_locale(ctx, args.platform, external_id) or out.locale
         managers = _ids(args.managers, "--managers") if args.managers is not None else []
         if args.managers_channel is not None:
@@ -419,6 +431,7 @@ def _workspace_configure(args: argparse.Namespace, out: Output) -> int:
             time_zone=args.time_zone,
             managers_channel=args.managers_channel,
             managers=managers,
+            retention_days=args.retention_days,
         )
     out.locale = workspace.locale
     languages = {"nl": t("cli.language_nl", out.locale), "en": t("cli.language_en", out.locale)}
@@ -434,6 +447,8 @@ def _workspace_configure(args: argparse.Namespace, out: Output) -> int:
             managers_channel=workspace.managers_channel or none,
         )
     )
+    retention = "privacy.retention_own" if workspace.retention_days else "privacy.retention_default"
+    print(t(retention, out.locale, days=workspace.retention(settings.INTERVISION_RETENTION_DAYS)))
     return 0
 
 
@@ -515,5 +530,7 @@ def _known_zone(value: str) -> None:
         raise InvalidInput("cli.unknown_time_zone", zone=value)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # `python -m integrations.cli`: run the module proper, so that
+    from integrations import cli  # the privacy commands, which import it, share its classes
+
+    raise SystemExit(cli.main())

@@ -17,6 +17,7 @@ from core.bootstrap import bootstrap
 from core.domain.common import Clock, Platform, SystemClock
 from core.jobs.delivery import Deliverer
 from core.jobs.outbox_worker import OutboxWorker
+from core.jobs.retention import RetentionJob
 from core.methods import MethodLibrary, load_library
 from core.services.context import Context
 from core.services.ports import Messenger
@@ -46,6 +47,8 @@ class App:
     worker: OutboxWorker = field(init=False)
     health: Health = field(init=False)
     """``/healthz`` and ``/readyz``."""
+    retention: RetentionJob = field(init=False)
+    """Removes texts whose retention has passed; started by ``serve`` with the worker."""
 
     def dispose(self) -> None:
         """Close the engines' connections (the worker must be stopped first)."""
@@ -86,6 +89,7 @@ def build_app(
     app.health = Health(DatabaseProbe(url), lambda: app.worker.running)
     app.router.mount("/healthz", app.health.healthz)
     app.router.mount("/readyz", app.health.readyz)
+    app.retention = RetentionJob(delivering, default_days=settings.INTERVISION_RETENTION_DAYS)
     _mount_platforms(app)
     return app
 
@@ -178,6 +182,7 @@ def serve(settings: Settings) -> None:
         server.close()
         raise
     app.worker.start()
+    app.retention.start()
     log.info(
         "intervision listening on http://%s:%s (database: %s)",
         settings.HOST,
@@ -195,4 +200,5 @@ def serve(settings: Settings) -> None:
             slack.stop(app)
         server.close()
         app.worker.stop()
+        app.retention.stop()
         app.dispose()

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.domain.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=True)
@@ -24,6 +26,11 @@ class Settings(BaseSettings):
     """Comma-separated addresses (``https://sandbox.example.org``, ``http://pc.lan:3978``)
     at which the sandbox is reached beyond loopback (``SANDBOX=1`` on another ``HOST``, or
     behind a proxy): their ``Host`` is answered and their ``Origin`` accepted."""
+    INTERVISION_RETENTION_DAYS: int = Field(
+        default=DEFAULT_RETENTION_DAYS, ge=MIN_RETENTION_DAYS, le=MAX_RETENTION_DAYS
+    )
+    """Days after a meeting ended that its case and contribution texts are removed, where a
+    workspace has no setting of its own (``workspace configure --retention-days``)."""
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     """How long a delivery may take before another worker may take it over (a worker
     that died mid-delivery loses its rows after this)."""

@@ -8,6 +8,7 @@ from enum import StrEnum
 from core.domain.common import MAX_LONG_TEXT, MAX_SHORT_TEXT, MAX_TITLE, PersonRef, clean_text
 from core.domain.errors import NotAllowed, NotPossibleNow
 from core.domain.events import Aggregate, CaseSubmitted
+from core.domain.privacy import TextRemoval
 
 
 class CaseStatus(StrEnum):
@@ -28,6 +29,8 @@ class Case(Aggregate):
     consent_to_report: bool = False
     status: CaseStatus = CaseStatus.SUBMITTED
     submitted_at: datetime
+    removed: TextRemoval | None = None
+    """Set when title, help question and description were removed."""
 
     @classmethod
     def submit(
@@ -93,3 +96,17 @@ class Case(Aggregate):
             description, field="description", limit=MAX_LONG_TEXT, required=False
         )
         self.consent_to_report = consent_to_report
+
+    def remove_text(self, removal: TextRemoval) -> bool:
+        """Remove title, help question and description; False when already removed."""
+        if self.removed is not None:
+            return False
+        self.title = self.help_question = self.description = ""
+        self.removed = removal
+        return True
+
+    def anonymise(self, *, stand_in: PersonRef, removal: TextRemoval) -> None:
+        """The owner is erased: a discussed case stays (the meeting it was discussed in
+        refers to it) without its text or its owner's identity."""
+        self.owner = stand_in
+        self.remove_text(removal)

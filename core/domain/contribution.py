@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from core.domain.common import MAX_LONG_TEXT, PersonRef, clean_text
 from core.domain.errors import InvalidInput, NotAllowed
 from core.domain.method import ContributionKind
+from core.domain.privacy import TextRemoval
 
 MIN_SCORE, MAX_SCORE = 1, 5
 _SCORE = re.compile(r"^\s*([1-5])(?:[.,]0)?(?:\s*(?:/\s*5)?)(?:\s+|$|[.,:;!-])")
@@ -36,6 +37,8 @@ class Contribution(BaseModel):
     """The platform's id of the message it came from, so that an edit there lands here."""
     created_at: datetime
     history: list[Edit] = Field(default_factory=list)
+    removed: TextRemoval | None = None
+    """Set when the text (and its earlier wordings) was removed; kind, score and phase stay."""
 
     def revise(self, *, editor: PersonRef, text: str, now: datetime) -> None:
         if editor != self.author:
@@ -47,6 +50,22 @@ class Contribution(BaseModel):
             self.score = parse_score(new_text)
         self.history.append(Edit(text=self.text, replaced_at=now))
         self.text = new_text
+
+    def remove_text(self, removal: TextRemoval) -> bool:
+        """Remove what was said, with every earlier wording; False when already removed."""
+        if self.removed is not None:
+            return False
+        self.text = ""
+        self.history = []
+        self.removed = removal
+        return True
+
+    def anonymise(self, *, stand_in: PersonRef, removal: TextRemoval) -> None:
+        """The author is erased: the text goes, and so does the platform message it came
+        from; kind, score and phase stay for the meeting's statistics."""
+        self.author = stand_in
+        self.source_ref = None
+        self.remove_text(removal)
 
 
 def parse_score(text: str) -> int:

@@ -103,6 +103,14 @@ class MeetingReported(DomainEvent):
     pass
 
 
+@dataclass(frozen=True)
+class CaseWithdrawn(DomainEvent):
+    """A case chosen in advance was withdrawn from a planned meeting (its owner was
+    erased): the meeting's message no longer shows it."""
+
+    case_id: int
+
+
 # ------------------------------------------------------------------ rounds
 
 

@@ -137,6 +137,15 @@ class Group(BaseModel):
     def set_facilitator(self, person: PersonRef | None) -> None:
         self.facilitator = person
 
+    def forget(self, person: PersonRef) -> set[Role]:
+        """The person is erased: they leave the group in every role; returns those roles."""
+        roles = self.roles_of(person)
+        self.members = [p for p in self.members if p != person]
+        self.managers = [p for p in self.managers if p != person]
+        if self.facilitator == person:
+            self.facilitator = None
+        return roles
+
     def chair_for(self, sequence: int) -> PersonRef | None:
         """The chair of the n-th meeting: rotating over members, else the facilitator."""
         if self.rotating_chair and self.members:

@@ -23,6 +23,7 @@ from core.domain.events import (
     AdviceInQuestionRound,
     Aggregate,
     CaseChosen,
+    CaseWithdrawn,
     ContributionAdded,
     ContributionEdited,
     EveryoneDone,
@@ -51,6 +52,7 @@ from core.domain.method import (
     Speakers,
 )
 from core.domain.nudge import looks_like_advice
+from core.domain.privacy import TextRemoval
 from core.domain.round import Round
 
 MAX_EXTENSION_MINUTES = 60
@@ -68,6 +70,8 @@ class MeetingState(StrEnum):
 
 
 RUNNING = (MeetingState.IN_PHASE, MeetingState.CLOSING)
+UNDER_WAY = (MeetingState.OPEN_FOR_CASES, MeetingState.CASE_CHOSEN, *RUNNING)
+FINISHED = (MeetingState.EVALUATED, MeetingState.REPORTED, MeetingState.CANCELLED)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -503,6 +507,53 @@ class Meeting(Aggregate):
     def _require(self, *states: MeetingState, key: str) -> None:
         if self.state not in states:
             raise NotPossibleNow(key, state=self.state.value)
+
+    # ---------------------------------------------------------------- privacy
+
+    def remove_texts(self, removal: TextRemoval) -> int:
+        """Retention: remove what was said, keep who said what kind, scores and rounds.
+        Only once the meeting is over; returns how many texts were removed now."""
+        self._require(*FINISHED, key="meeting.not_finished")
+        return sum(c.remove_text(removal) for c in self.contributions)
+
+    def involves(self, person: PersonRef) -> bool:
+        """Whether ``person`` appears anywhere in the meeting."""
+        return (
+            person in self.participants
+            or person in (self.chair, self.case_owner)
+            or any(c.author == person for c in self.contributions)
+            or any(person in r.order + r.contributed + r.passed + r.missed for r in self.rounds)
+        )
+
+    def forget(self, person: PersonRef, *, stand_in: PersonRef, removal: TextRemoval) -> int:
+        """Erasure: ``stand_in`` takes the person's place everywhere (so attendance and
+        turns still add up) and their texts are removed; a case of theirs chosen for a
+        meeting not yet held is withdrawn. Refused while the meeting is under way.
+        Returns how many of their contributions were anonymised."""
+        if self.state in UNDER_WAY:
+            raise NotPossibleNow("privacy.meeting_under_way", state=self.state.value)
+
+        def swap(people: list[PersonRef]) -> list[PersonRef]:
+            return [stand_in if p == person else p for p in people]
+
+        if self.case_owner == person and self.state is MeetingState.PLANNED:
+            assert self.case_id is not None
+            self._record(CaseWithdrawn(case_id=self.case_id))
+            self.case_id = self.case_owner = None
+        elif self.case_owner == person and self.state is MeetingState.CANCELLED:
+            self.case_id = self.case_owner = None  # released when it was cancelled
+        elif self.case_owner == person:
+            self.case_owner = stand_in
+        if self.chair == person:
+            self.chair = stand_in
+        self.participants = swap(self.participants)
+        for held in self.rounds:
+            held.order, held.contributed = swap(held.order), swap(held.contributed)
+            held.passed, held.missed = swap(held.passed), swap(held.missed)
+        theirs = [c for c in self.contributions if c.author == person]
+        for contribution in theirs:
+            contribution.anonymise(stand_in=stand_in, removal=removal)
+        return len(theirs)
 
 
 def reads_as_advice(phase: Phase, contribution: Contribution) -> bool:

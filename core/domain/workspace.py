@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, Field, field_validator
 
 from core.domain.common import DEFAULT_LOCALE, ChannelRef, Locale, PersonRef, Platform
+from core.domain.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 
 
 class Workspace(BaseModel):
@@ -18,6 +19,8 @@ class Workspace(BaseModel):
     managers_channel: ChannelRef | None = None
     managers: list[PersonRef] = Field(default_factory=list)
     """People the admin named as managers: they may add intervision groups."""
+    retention_days: int | None = Field(default=None, ge=MIN_RETENTION_DAYS, le=MAX_RETENTION_DAYS)
+    """Days after a meeting ended that its texts are removed; None: the server's default."""
 
     @field_validator("time_zone")
     @classmethod
@@ -34,3 +37,13 @@ class Workspace(BaseModel):
     def name_manager(self, person: PersonRef) -> None:
         if person not in self.managers:
             self.managers.append(person)
+
+    def retention(self, default: int) -> int:
+        """How many days texts are kept here: the workspace's own setting, else ``default``."""
+        return self.retention_days or default
+
+    def forget_manager(self, person: PersonRef) -> bool:
+        """The person is erased; True when they were a manager."""
+        was = person in self.managers
+        self.managers = [p for p in self.managers if p != person]
+        return was

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.domain.common import ChannelRef, Locale, PersonRef, Platform
-from core.domain.errors import ConcurrentChange, NotAllowed, NotFound, NotPossibleNow
+from core.domain.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound, NotPossibleNow
 from core.domain.group import Cadence, Group, Mode
+from core.domain.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from core.domain.workspace import Workspace
 from core.services import rules
 from core.services.context import Actor, Context
@@ -43,16 +44,25 @@ def configure_workspace(
     time_zone: str | None = None,
     managers_channel: ChannelRef | None = None,
     managers: list[PersonRef] | None = None,
+    retention_days: int | None = None,
 ) -> Workspace:
-    """The admin names managers and sets defaults."""
+    """The admin names managers and sets defaults (``retention_days``: how long the texts
+    of a finished meeting are kept here, instead of the server's default)."""
     if not actor.is_admin:
         raise NotAllowed("rule.only_admin")
+    if retention_days is not None and not (
+        MIN_RETENTION_DAYS <= retention_days <= MAX_RETENTION_DAYS
+    ):
+        raise InvalidInput(
+            "privacy.retention_range", low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS
+        )
     with ctx.uow() as uow:
         workspace = uow.workspaces.get(actor.workspace_id)
         updates = {
             "locale": locale or workspace.locale,
             "time_zone": time_zone or workspace.time_zone,
             "managers_channel": managers_channel or workspace.managers_channel,
+            "retention_days": retention_days or workspace.retention_days,
         }
         workspace = Workspace.model_validate({**workspace.model_dump(), **updates})
         for person in managers or []:

@@ -21,6 +21,7 @@ from core.domain.events import Aggregate, DomainEvent
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
 from core.domain.meeting import Meeting
+from core.domain.privacy import AuditEntry
 from core.domain.tasks import PreparationTask
 from core.domain.workspace import Workspace
 from core.views.vocabulary import Card, Form
@@ -175,6 +176,57 @@ class ConversationRefs(Protocol):
         ...
 
 
+class OutboxRecord(BaseModel):
+    """An outbox row as stored, delivered or not (what an export shows of it)."""
+
+    id: int
+    topic: str
+    status: str
+    attempts: int
+    created_at: datetime
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+class PrivacyRecords(Protocol):
+    """A person's data for export and erasure, always looked up by workspace AND person
+    together (a user id is unique only within its workspace), and what retention finds due."""
+
+    def workspace_ids(self) -> list[int]: ...
+    def expired_meetings(
+        self, workspace_id: int, *, ended_before: datetime, limit: int
+    ) -> list[int]:
+        """Finished meetings of the workspace that ended at or before ``ended_before`` and
+        still hold a text (a contribution's, or the case discussed in them); oldest first."""
+        ...
+
+    def delete_delivered(self, workspace_id: int, *, delivered_before: datetime, limit: int) -> int:
+        """Forget up to ``limit`` outbox rows of the workspace delivered at or before
+        ``delivered_before`` (their payloads may quote texts); returns how many."""
+        ...
+
+    def goals_of(self, workspace_id: int, person: PersonRef) -> list[LearningGoal]: ...
+    def tasks_of(self, workspace_id: int, person: PersonRef) -> list[PreparationTask]: ...
+    def outbox_for(self, workspace_id: int, person: PersonRef) -> list[OutboxRecord]:
+        """Outbox rows addressed to the person (private messages and replies)."""
+        ...
+
+    def delete_goals(self, workspace_id: int, person: PersonRef) -> int: ...
+    def delete_tasks(self, workspace_id: int, person: PersonRef) -> int: ...
+    def delete_outbox(self, workspace_id: int, person: PersonRef) -> int: ...
+    def delete_conversation(self, workspace_id: int, person: PersonRef) -> int: ...
+    def delete_cases(self, workspace_id: int, person: PersonRef, case_ids: list[int]) -> int:
+        """Delete those of ``case_ids`` that the person brought in the workspace."""
+        ...
+
+
+class AuditLog(Protocol):
+    def add(self, entry: AuditEntry) -> AuditEntry: ...
+    def latest(self, *, workspace_id: int | None = None, limit: int) -> list[AuditEntry]:
+        """The newest entries first (of one workspace, if given)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``with`` block without ``commit()`` rolls back.
 
@@ -192,6 +244,8 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     posts: MeetingPosts
     conversations: ConversationRefs
+    privacy: PrivacyRecords
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -18,6 +18,7 @@ from core.domain.contribution import Contribution
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
 from core.domain.meeting import Meeting
+from core.domain.privacy import TextRemoval
 from core.domain.tasks import PreparationTask
 from core.domain.workspace import Workspace
 from core.services.ports import Notification
@@ -34,6 +35,7 @@ def workspace_values(workspace: Workspace) -> dict[str, Any]:
         "time_zone": workspace.time_zone,
         "managers_channel": workspace.managers_channel,
         "managers": list(workspace.managers),
+        "retention_days": workspace.retention_days,
     }
 
 
@@ -47,6 +49,7 @@ def workspace_from(row: Row) -> Workspace:
             "time_zone": row["time_zone"],
             "managers_channel": row["managers_channel"],
             "managers": row["managers"],
+            "retention_days": row["retention_days"],
         }
     )
 
@@ -162,6 +165,7 @@ def contribution_values(contribution: Contribution) -> dict[str, Any]:
         "source_ref": contribution.source_ref,
         "created_at": contribution.created_at,
         "history": [edit.model_dump(mode="json") for edit in contribution.history],
+        **removal_values(contribution.removed),
     }
 
 
@@ -179,6 +183,7 @@ def contribution_from(row: Row) -> Contribution:
             "source_ref": row["source_ref"],
             "created_at": row["created_at"],
             "history": row["history"],
+            "removed": removal_from(row),
         }
     )
 
@@ -194,6 +199,7 @@ def case_values(case: Case) -> dict[str, Any]:
         "consent_to_report": case.consent_to_report,
         "status": case.status.value,
         "submitted_at": case.submitted_at,
+        **removal_values(case.removed),
     }
 
 
@@ -210,8 +216,22 @@ def case_from(row: Row) -> Case:
             "consent_to_report": row["consent_to_report"],
             "status": row["status"],
             "submitted_at": row["submitted_at"],
+            "removed": removal_from(row),
         }
     )
+
+
+def removal_values(removal: TextRemoval | None) -> dict[str, Any]:
+    """The two columns that mark a removed text (contributions and cases)."""
+    if removal is None:
+        return {"removed_at": None, "removed_after_days": None}
+    return {"removed_at": removal.at, "removed_after_days": removal.after_days}
+
+
+def removal_from(row: Row) -> TextRemoval | None:
+    if row["removed_at"] is None:
+        return None
+    return TextRemoval(at=row["removed_at"], after_days=row["removed_after_days"])
 
 
 def goal_values(goal: LearningGoal) -> dict[str, Any]:

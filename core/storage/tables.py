@@ -46,6 +46,8 @@ workspaces = Table(
     Column("time_zone", String(64), nullable=False),
     Column("managers_channel", String(REF), nullable=True),
     Column("managers", json_type(), nullable=False),
+    # Days after a meeting ended that its texts are removed; empty: the server's default.
+    Column("retention_days", Integer, nullable=True),
     UniqueConstraint("platform", "external_id"),
     sqlite_autoincrement=True,
 )
@@ -126,6 +128,10 @@ contributions = Table(
     # Where it stands in the meeting's list (the domain only appends): keeps the order
     # of contributions made in the same instant.
     Column("position", Integer, nullable=False),
+    # Set when the text was removed: after ``removed_after_days`` of retention, or (empty)
+    # at its author's request.
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("removed_after_days", Integer, nullable=True),
     UniqueConstraint("meeting_id", "source_ref"),
 )
 
@@ -142,6 +148,8 @@ cases = Table(
     Column("consent_to_report", Boolean, nullable=False),
     Column("status", String(16), nullable=False),
     Column("submitted_at", UTCDateTime, nullable=False),
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("removed_after_days", Integer, nullable=True),
     Index(None, "group_id", "status"),
     sqlite_autoincrement=True,
 )
@@ -231,3 +239,21 @@ conversation_refs = Table(
 )
 """How to reach a person privately on their platform (a Teams conversation reference,
 a Slack DM channel), stored when the platform tells us."""
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("requested_by", String(REF), nullable=False),
+    Column("action", String(16), nullable=False),
+    # No foreign keys: the trail outlives what it is about and blocks no erasure.
+    Column("workspace_id", Integer, nullable=False),
+    Column("person", String(REF), nullable=True),
+    Column("rows", Integer, nullable=False),
+    Column("detail", json_type(), nullable=False),
+    CheckConstraint("action IN ('purge', 'export', 'erase')", name="action"),
+    Index(None, "workspace_id", "id"),
+    sqlite_autoincrement=True,
+)
+"""Every purge, export and erasure: when, who asked, what, where, how many rows."""

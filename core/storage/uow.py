@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 
 from core.domain.events import Aggregate
 from core.services.ports import (
+    AuditLog,
     CaseRepository,
     ConversationRefs,
     GoalRepository,
@@ -18,6 +19,7 @@ from core.services.ports import (
     MeetingPosts,
     MeetingRepository,
     Outbox,
+    PrivacyRecords,
     Publisher,
     TaskRepository,
     UnitOfWork,
@@ -35,6 +37,7 @@ from core.storage.repositories import (
     SqlTasks,
     SqlWorkspaces,
 )
+from core.storage.repositories.privacy import SqlAudit, SqlPrivacy
 
 
 class SqlUnitOfWork:
@@ -57,6 +60,8 @@ class SqlUnitOfWork:
     outbox: Outbox
     posts: MeetingPosts
     conversations: ConversationRefs
+    privacy: PrivacyRecords
+    audit: AuditLog
 
     def __init__(
         self,
@@ -91,6 +96,8 @@ class SqlUnitOfWork:
         self.outbox = self._outbox = SqlOutbox(connection)
         self.posts = SqlMeetingPosts(connection)
         self.conversations = SqlConversationRefs(connection)
+        self.privacy = SqlPrivacy(connection)
+        self.audit = SqlAudit(connection)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ from core.domain.method import CaseOwnerRole, Phase, Speakers
 from core.i18n import t
 from core.services.queries import MeetingSnapshot
 from core.views import actions as a
+from core.views.privacy import case_text, person, said
 from core.views.vocabulary import (
     Block,
     Button,
@@ -52,12 +53,9 @@ def meeting_card(snapshot: MeetingSnapshot, *, now: datetime) -> Card:
             Text(
                 spans(
                     Strong(t("card.case", locale) + ": "),
-                    snapshot.case.title,
-                    "\n",
-                    Strong(t("card.help_question", locale) + ": "),
-                    Emphasis(snapshot.case.help_question),
+                    *case_text(snapshot.case, locale),
                     "  — ",
-                    Mention(snapshot.case.owner),
+                    person(snapshot.case.owner, locale),
                 )
             )
         )
@@ -71,7 +69,7 @@ def meeting_card(snapshot: MeetingSnapshot, *, now: datetime) -> Card:
 def _chair_field(meeting: Meeting, locale: Locale) -> tuple[Field, ...]:
     if meeting.chair is None:
         return ()
-    return (Field(t("card.chair", locale), (Mention(meeting.chair),)),)
+    return (Field(t("card.chair", locale), (person(meeting.chair, locale),)),)
 
 
 def _state_label(meeting: Meeting, locale: Locale) -> str:
@@ -245,9 +243,17 @@ def revealed(snapshot: MeetingSnapshot, phase_index: int) -> Card:
     phase = meeting.phases[phase_index]
     blocks: list[Block] = [Heading(t("thread.revealed", locale, title=phase.title(locale)))]
     for contribution in meeting.contributions_in(phase_index):
-        if contribution.source_ref is not None:
+        if contribution.source_ref is not None:  # in the thread already
             continue
-        blocks.append(Text(spans(Mention(contribution.author), ": ", contribution.text)))
+        blocks.append(
+            Text(
+                spans(
+                    person(contribution.author, locale),
+                    ": ",
+                    said(contribution.text, contribution.removed, locale),
+                )
+            )
+        )
     return Card(
         blocks=tuple(blocks), summary=t("thread.revealed", locale, title=phase.title(locale))
     )
@@ -261,11 +267,11 @@ def contribution_posted(snapshot: MeetingSnapshot, contribution_id: str) -> Card
         blocks=(
             Text(
                 spans(
-                    Mention(contribution.author),
+                    person(contribution.author, locale),
                     " ",
                     Emphasis(f"({kind})"),
                     ": ",
-                    contribution.text,
+                    said(contribution.text, contribution.removed, locale),
                 )
             ),
         ),
@@ -277,18 +283,11 @@ def case_chosen(snapshot: MeetingSnapshot) -> Card:
     locale = snapshot.group.locale
     case = snapshot.case
     assert case is not None
-    text = spans(
-        Strong(t("thread.case_chosen", locale)),
-        " ",
-        case.title,
-        "\n",
-        Strong(t("card.help_question", locale) + ": "),
-        Emphasis(case.help_question),
-    )
+    text = spans(Strong(t("thread.case_chosen", locale)), " ", *case_text(case, locale))
     blocks: list[Block] = [Text(text)]
     if case.description:
         blocks.append(Text(spans(case.description)))
-    blocks.append(ContextLine(spans(t("card.case_owner", locale), " ", Mention(case.owner))))
+    blocks.append(ContextLine(spans(t("card.case_owner", locale), " ", person(case.owner, locale))))
     return Card(blocks=tuple(blocks), summary=t("thread.case_chosen", locale))
 
 

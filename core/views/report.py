@@ -7,11 +7,11 @@ from core.domain.method import ContributionKind
 from core.domain.round import RoundStatus
 from core.i18n import t
 from core.services.queries import GroupHealth, MeetingSnapshot
+from core.views.privacy import case_text, said
 from core.views.vocabulary import (
     Block,
     Card,
     ContextLine,
-    Emphasis,
     Field,
     Fields,
     Heading,
@@ -49,17 +49,7 @@ def meeting_report(snapshot: MeetingSnapshot) -> Card:
         ),
     ]
     if case is not None and case.consent_to_report:
-        blocks.append(
-            Text(
-                spans(
-                    Strong(t("card.case", locale) + ": "),
-                    case.title,
-                    "\n",
-                    Strong(t("card.help_question", locale) + ": "),
-                    Emphasis(case.help_question),
-                )
-            )
-        )
+        blocks.append(Text(spans(Strong(t("card.case", locale) + ": "), *case_text(case, locale))))
         takeaway = [
             c
             for c in meeting.contributions
@@ -69,7 +59,12 @@ def meeting_report(snapshot: MeetingSnapshot) -> Card:
         ]
         if takeaway:
             blocks.append(
-                Text(spans(Strong(t("report.takeaway", locale) + ": "), takeaway[-1].text))
+                Text(
+                    spans(
+                        Strong(t("report.takeaway", locale) + ": "),
+                        said(takeaway[-1].text, takeaway[-1].removed, locale),
+                    )
+                )
             )
     elif case is not None:
         blocks.append(ContextLine(spans(t("report.case_private", locale))))

@@ -395,10 +395,12 @@ def test_output_follows_locale_else_the_workspace_language(db_url: str) -> None:
         env=env,
     )
     assert configured.returncode == 0, configured.stderr
-    assert configured.stdout.strip() == (
+    assert configured.stdout.splitlines() == [
         "Workspace slack:T1: language: English, time zone: Europe/Brussels, "
-        "managers: M1, M2, managers' channel: none."
-    )
+        "managers: M1, M2, managers' channel: none.",
+        "Retention: texts are removed 365 days after a meeting has ended "
+        "(the default, INTERVISION_RETENTION_DAYS).",
+    ]
     created = create_group(env)  # no --locale: the workspace's language
     assert created.stdout.strip() == "Intervision group 'Noord' (id 1) added to channel C1."
     dutch = create_group(env, "--locale", "nl", channel="C2", name="Zuid")

@@ -116,9 +116,7 @@ class SlackWorld:
         str for text/select, list for checkboxes/people, int for a date-time."""
         return self.sender.payload(self.submission(user, view, values))
 
-    def submission(
-        self, user: str, view: dict[str, Any], values: dict[str, Any]
-    ) -> dict[str, Any]:
+    def submission(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         """The payload ``submit`` sends; a modal's id is ``view["id"]`` when it has one."""
         payload = fixture("view_submission")
         payload["user"].update(id=user)
