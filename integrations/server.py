@@ -85,7 +85,9 @@ def build_app(
     delivering = bootstrap(background, methods=library, clock=clock, wake=wake)
     app.deliver = Deliverer(delivering, app.messengers)
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    app.worker = wake.worker = OutboxWorker(background, app.deliver, clock=clock, lease=lease)
+    app.worker = wake.worker = OutboxWorker(
+        background, app.deliver, clock=clock, lease=lease, workers=settings.OUTBOX_WORKERS
+    )
     app.health = Health(DatabaseProbe(url), lambda: app.worker.running)
     app.router.mount("/healthz", app.health.healthz)
     app.router.mount("/readyz", app.health.readyz)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     )
     """Days after a meeting ended that its case and contribution texts are removed, where a
     workspace has no setting of its own (``workspace configure --retention-days``)."""
+    OUTBOX_WORKERS: int = Field(default=4, ge=1, le=32)
+    """Deliveries under way at once (different channels and workspaces side by side)."""
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     """How long a delivery may take before another worker may take it over (a worker
     that died mid-delivery loses its rows after this)."""

@@ -19,11 +19,12 @@ import logging
 import random
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, exists, func, or_, select, update
 
 from core.domain.common import Clock, SystemClock
 from core.services.ports import Notification
@@ -39,6 +40,8 @@ MAX_ATTEMPTS = 8
 """A row that failed this many times is parked: kept, shown, no longer retried."""
 DEFAULT_LEASE = timedelta(minutes=2)
 DEFAULT_BATCH = 20
+DEFAULT_WORKERS = 4
+"""Deliveries under way at once (each waits on a platform; the database work is small)."""
 MAX_ERROR_LENGTH = 2000
 
 
@@ -80,11 +83,20 @@ def claim_due(
     limit: int = DEFAULT_BATCH,
     lease: timedelta = DEFAULT_LEASE,
 ) -> list[Claimed]:
-    """Lease up to ``limit`` pending rows that are due and not leased by another worker."""
+    """Lease up to ``limit`` pending rows that are due and not leased by another worker; of
+    a sequence (a meeting's thread) only its first pending row, so that its rows arrive in
+    order and a row that failed holds back the rows behind it, not anyone else's."""
+    earlier = outbox.alias("earlier")
+    waits_in_line = exists().where(
+        earlier.c.sequence == outbox.c.sequence,
+        earlier.c.status == PENDING,
+        earlier.c.id < outbox.c.id,
+    )
     claimable = (
         (outbox.c.status == PENDING)
         & (outbox.c.available_at <= now)
         & or_(outbox.c.locked_until.is_(None), outbox.c.locked_until <= now)
+        & or_(outbox.c.sequence.is_(None), ~waits_in_line)
     )
     with engine.begin() as connection:
         rows = connection.execute(
@@ -168,24 +180,29 @@ def run_once(
     seconds, is honoured)."""
     delivered = failed = 0
     for item in claim_due(engine, now=now, limit=limit, lease=lease):
-        try:
-            handler(item)
-        except Exception as exc:
-            failed += 1
-            status = mark_failed(
-                engine, item.id, now, _describe(exc), retry_after=_retry_after(exc)
-            )
-            log.warning(
-                "outbox %s (%s) failed, attempt %s, now %s: %s",
-                item.id,
-                item.notification.topic,
-                item.attempts + 1,
-                status,
-                _describe(exc),
-            )
-        else:
+        if deliver_one(engine, handler, item, now=now):
             delivered += 1
+        else:
+            failed += 1
     return RunSummary(delivered=delivered, failed=failed)
+
+
+def deliver_one(engine: Engine, handler: Handler, item: Claimed, *, now: datetime) -> bool:
+    """Hand one claimed row to ``handler``; a failure is recorded (``mark_failed``)."""
+    try:
+        handler(item)
+    except Exception as exc:
+        status = mark_failed(engine, item.id, now, _describe(exc), retry_after=_retry_after(exc))
+        log.warning(
+            "outbox %s (%s) failed, attempt %s, now %s: %s",
+            item.id,
+            item.notification.topic,
+            item.attempts + 1,
+            status,
+            _describe(exc),
+        )
+        return False
+    return True
 
 
 def due_count(engine: Engine, *, now: datetime, workspace_id: int | None = None) -> int:
@@ -252,8 +269,11 @@ def _describe(exc: BaseException) -> str:
 
 
 class OutboxWorker:
-    """Runs ``run_once`` every ``interval`` seconds on a daemon thread; ``wake()`` runs it
-    at once (call it after a commit that wrote notifications); ``stop()`` returns promptly."""
+    """Delivers the outbox on a daemon thread with a small pool, so that deliveries to
+    different channels and workspaces run side by side and one slow platform does not stall
+    the rest (a sequence's rows still go one at a time: ``claim_due``). ``wake()`` looks for
+    work at once (call it after a commit that queued rows); otherwise every ``interval``
+    seconds; ``stop()`` returns when the deliveries under way have ended."""
 
     def __init__(
         self,
@@ -262,14 +282,14 @@ class OutboxWorker:
         *,
         interval: float = 5.0,
         clock: Clock | None = None,
-        limit: int = DEFAULT_BATCH,
+        workers: int = DEFAULT_WORKERS,
         lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self.engine = engine
         self.handler = handler
         self.interval = interval
         self.clock = clock or SystemClock()
-        self.limit = limit
+        self.workers = workers
         self.lease = lease
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -289,7 +309,7 @@ class OutboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    def stop(self, timeout: float | None = 10.0) -> None:
+    def stop(self, timeout: float | None = 30.0) -> None:
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -297,19 +317,27 @@ class OutboxWorker:
             self._thread = None
 
     def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                summary = run_once(
-                    self.engine,
-                    self.handler,
-                    now=self.clock.now(),
-                    limit=self.limit,
-                    lease=self.lease,
-                )
-            except Exception:
-                log.exception("outbox worker: a run failed; trying again in %ss", self.interval)
-            else:
-                if summary.claimed == self.limit:
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="outbox") as pool:
+            busy: set[Future[bool]] = set()
+            while not self._stop.is_set():
+                self._wake.clear()
+                busy = {future for future in busy if not future.done()}
+                free = self.workers - len(busy)
+                claimed: list[Claimed] = []
+                if free:
+                    try:
+                        claimed = claim_due(
+                            self.engine, now=self.clock.now(), limit=free, lease=self.lease
+                        )
+                    except Exception:
+                        log.exception("outbox worker: a claim failed; again in %ss", self.interval)
+                for item in claimed:
+                    future = pool.submit(self._deliver, item)
+                    future.add_done_callback(lambda _: self._wake.set())
+                    busy.add(future)
+                if claimed and len(claimed) == free:
                     continue  # more may be due: go on without waiting
-            self._wake.wait(self.interval)
+                self._wake.wait(self.interval)
+
+    def _deliver(self, item: Claimed) -> bool:
+        return deliver_one(self.engine, self.handler, item, now=self.clock.now())

@@ -42,6 +42,15 @@ MANAGERS = "workspace.managers"
 REPLY = "person.reply"
 """The answer to something a person did, delivered privately (``data.reply``)."""
 
+IN_ORDER = (CARD, THREAD, CHANNEL)
+"""What a meeting posts in its channel arrives in the order it was queued, one at a time
+(the card before its thread, the thread's messages in turn)."""
+
+
+def sequence_of(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
 _THREAD_VIEWS: dict[type[DomainEvent], str] = {
     CaseChosen: "case_chosen",
     PhaseOpened: "phase_opened",
@@ -80,6 +89,7 @@ def _for_meeting(
 ) -> list[Notification]:
     assert meeting.id is not None
     group = uow.groups.get(meeting.group_id)
+    sequence = sequence_of(meeting.id)
 
     def note(topic: str, data: dict[str, object], person: PersonRef | None = None) -> Notification:
         return Notification(
@@ -89,6 +99,7 @@ def _for_meeting(
             meeting_id=meeting.id,
             person=person,
             data=data,
+            sequence=sequence if topic in IN_ORDER else None,
         )
 
     queued = [note(CARD, {})]
@@ -126,7 +137,11 @@ def _for_case(uow: UnitOfWork, case: Case, events: list[DomainEvent]) -> list[No
     group = uow.groups.get(case.group_id)
     return [
         Notification(
-            topic=CARD, workspace_id=group.workspace_id, group_id=group.id, meeting_id=meeting.id
+            topic=CARD,
+            workspace_id=group.workspace_id,
+            group_id=group.id,
+            meeting_id=meeting.id,
+            sequence=sequence_of(meeting.id),
         )
     ]
 

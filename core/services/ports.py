@@ -39,6 +39,8 @@ class Notification(BaseModel):
     meeting_id: int | None = None
     person: PersonRef | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+    sequence: str | None = None
+    """Notifications of one sequence (a meeting's thread) arrive in the order queued."""
 
 
 class WorkspaceRepository(Protocol):

@@ -207,8 +207,11 @@ outbox = Table(
     Column("delivered_at", UTCDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("locked_until", UTCDateTime, nullable=True),
+    # Rows of one sequence (a meeting's thread) are delivered in order, one at a time.
+    Column("sequence", String(64), nullable=True),
     CheckConstraint("status IN ('pending', 'delivered', 'parked')", name="status"),
     Index(None, "status", "available_at"),
+    Index(None, "sequence", "status", "id"),
     sqlite_autoincrement=True,
 )
 

@@ -59,6 +59,7 @@ class SqlOutbox(SqlRepository):
                 topic=notification.topic,
                 workspace_id=notification.workspace_id,
                 payload=notification_payload(notification),
+                sequence=notification.sequence,
                 status=PENDING,
                 attempts=0,
                 available_at=now,
