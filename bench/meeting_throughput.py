@@ -38,24 +38,29 @@ def run(url: str, count: int) -> None:
     started = time.perf_counter()
     contributions = 0
     for n in range(count):
-        group = groups.create_group(ctx, actor=admin, name=f"G{n}", channel=f"C{n}",
-                                    members=members, facilitator="F").group
+        group = groups.create_group(
+            ctx, actor=admin, name=f"G{n}", channel=f"C{n}", members=members, facilitator="F"
+        ).group
         assert group.id is not None
         owner = Actor(workspace.id, members[0])
-        case = preparation.submit_case(ctx, actor=owner, group_id=group.id, title="t",
-                                       help_question="q")
+        case = preparation.submit_case(
+            ctx, actor=owner, group_id=group.id, title="t", help_question="q"
+        )
         meeting = meetings.start_meeting(ctx, actor=owner, group_id=group.id).meeting
         assert meeting.id is not None and case.id is not None
-        meetings.choose_case(ctx, actor=Actor(workspace.id, "F"), meeting_id=meeting.id,
-                             case_id=case.id)
+        meetings.choose_case(
+            ctx, actor=Actor(workspace.id, "F"), meeting_id=meeting.id, case_id=case.id
+        )
         play_to_the_end(ctx, workspace_id=workspace.id, meeting_id=meeting.id, facilitator="F")
         with ctx.uow() as uow:
             contributions += len(uow.meetings.get(meeting.id).contributions)
     elapsed = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{count} meetings, {contributions} contributions in {elapsed:.2f} s: "
-          f"{count / elapsed:.2f} meetings/s, {1000 * elapsed / contributions:.1f} ms per "
-          f"contribution (including phase changes); peak memory {peak_mb:.0f} MB")
+    print(
+        f"{count} meetings, {contributions} contributions in {elapsed:.2f} s: "
+        f"{count / elapsed:.2f} meetings/s, {1000 * elapsed / contributions:.1f} ms per "
+        f"contribution (including phase changes); peak memory {peak_mb:.0f} MB"
+    )
     engine.dispose()
 
 

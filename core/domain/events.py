@@ -175,3 +175,39 @@ class AdviceInQuestionRound(DomainEvent):
 @dataclass(frozen=True)
 class CaseSubmitted(DomainEvent):
     group_id: int
+
+
+# ------------------------------------------------------------------ groups
+
+
+@dataclass(frozen=True)
+class GroupCreated(DomainEvent):
+    by: PersonRef
+    """Who added the group (told if its channel turns out to hold others)."""
+
+
+@dataclass(frozen=True)
+class ChannelShared(DomainEvent):
+    """The group's channel holds people who are neither members nor the facilitator."""
+
+    outsiders: int
+    managers: int
+    """How many of them manage the group (they must never read its cases)."""
+    tell: tuple[PersonRef, ...]
+
+
+@dataclass(frozen=True)
+class ChannelMembershipChanged(DomainEvent):
+    """The platform says someone joined or left the group's channel: look again."""
+
+
+@dataclass(frozen=True)
+class ChannelUnknown(DomainEvent):
+    """The platform will not say who is in the group's channel (e.g. a missing scope)."""
+
+    tell: tuple[PersonRef, ...]
+
+
+@dataclass(frozen=True)
+class ChannelCleared(DomainEvent):
+    """Case content may be shown in the channel again (only the group, or accepted)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from core.domain.common import (
     MAX_LONG_TEXT,
@@ -15,6 +15,14 @@ from core.domain.common import (
     clean_text,
 )
 from core.domain.errors import InvalidInput, NotPossibleNow
+from core.domain.events import (
+    Aggregate,
+    ChannelCleared,
+    ChannelMembershipChanged,
+    ChannelShared,
+    ChannelUnknown,
+    GroupCreated,
+)
 
 MIN_EXPECTED_MEMBERS = 4
 MAX_EXPECTED_MEMBERS = 8
@@ -41,7 +49,16 @@ class Cadence(StrEnum):
     AD_HOC = "ad_hoc"
 
 
-class Group(BaseModel):
+class ChannelStatus(StrEnum):
+    """Whether the group's channel may show case content (DESIGN 6: only to the group)."""
+
+    UNCHECKED = "unchecked"  # not looked at yet: nothing of a case is shown there
+    PRIVATE = "private"  # only members and the facilitator are in it
+    SHARED = "shared"  # others are in it too: cases stay out of it
+    ACCEPTED = "accepted"  # others are in it, and the facilitator accepted exactly them
+
+
+class Group(Aggregate):
     id: int | None = None
     workspace_id: int
     name: str
@@ -56,6 +73,11 @@ class Group(BaseModel):
     ground_rules: str = ""
     mode: Mode = Mode.LIVE
     locale: Locale = "nl"
+    channel_status: ChannelStatus = ChannelStatus.UNCHECKED
+    channel_outsiders: list[PersonRef] = Field(default_factory=list)
+    """Who else the channel held when it was last looked at."""
+    channel_accepted: list[PersonRef] = Field(default_factory=list)
+    """The outsiders the facilitator accepted (more or others: shared again)."""
     version: int = 0
 
     @classmethod
@@ -74,13 +96,14 @@ class Group(BaseModel):
         locale: Locale = "nl",
         rotating_chair: bool = False,
         ground_rules: str = "",
+        created_by: PersonRef = "",
     ) -> Group:
         unique = list(dict.fromkeys(m.strip() for m in members if m.strip()))
         if len(unique) > MAX_MEMBERS:
             raise InvalidInput("error.too_many_members", limit=MAX_MEMBERS)
         if not channel.strip():
             raise InvalidInput("error.text_required", field="channel")
-        return cls(
+        group = cls(
             workspace_id=workspace_id,
             name=clean_text(name, field="name", limit=MAX_TITLE),
             channel=channel.strip(),
@@ -96,6 +119,60 @@ class Group(BaseModel):
                 ground_rules, field="ground_rules", limit=MAX_LONG_TEXT, required=False
             ),
         )
+        group._record(GroupCreated(by=created_by))
+        return group
+
+    # ------------------------------------------------------------------ its channel
+
+    @property
+    def shows_content(self) -> bool:
+        """Whether case content may be posted in the group's channel."""
+        return self.channel_status in (ChannelStatus.PRIVATE, ChannelStatus.ACCEPTED)
+
+    def note_channel(self, present: set[PersonRef], *, tell: PersonRef | None = None) -> None:
+        """Who the platform says is in the channel (looked at when the group is added and
+        when a meeting starts). ``tell``: who asked, besides the facilitator."""
+        outsiders = sorted(present - set(self.members) - {self.facilitator or ""})
+        self.channel_outsiders = outsiders
+        before = self.channel_status
+        if not outsiders:
+            self.channel_status = ChannelStatus.PRIVATE
+        elif before is ChannelStatus.ACCEPTED and set(outsiders) <= set(self.channel_accepted):
+            return
+        else:
+            self.channel_status = ChannelStatus.SHARED
+        if self.channel_status is ChannelStatus.SHARED and (
+            before is not ChannelStatus.SHARED or tell is not None
+        ):
+            told = tuple(dict.fromkeys(p for p in (tell, self.facilitator) if p))
+            managers = sum(1 for p in outsiders if p in self.managers)
+            self._record(ChannelShared(outsiders=len(outsiders), managers=managers, tell=told))
+        elif self.channel_status is ChannelStatus.PRIVATE and before is not ChannelStatus.PRIVATE:
+            self._record(ChannelCleared())
+
+    def note_channel_unknown(self, *, tell: PersonRef | None = None) -> None:
+        """The platform will not say who is in the channel: nothing of a case is shown
+        there until it does, and the facilitator hears so each time it is looked at."""
+        self.channel_status = ChannelStatus.UNCHECKED
+        self._record(
+            ChannelUnknown(tell=tuple(dict.fromkeys(p for p in (tell, self.facilitator) if p)))
+        )
+
+    def channel_membership_changed(self) -> None:
+        """Someone joined or left the channel: it is looked at again (until then it shows
+        what it showed; a platform tells of a change within seconds)."""
+        self._record(ChannelMembershipChanged())
+
+    def accept_channel(self) -> None:
+        """The facilitator accepts the people now in the channel (not a manager: a manager
+        may never read the group's cases)."""
+        if self.channel_status is not ChannelStatus.SHARED:
+            raise NotPossibleNow("group.channel_not_shared")
+        if any(p in self.managers for p in self.channel_outsiders):
+            raise NotPossibleNow("group.channel_has_manager")
+        self.channel_status = ChannelStatus.ACCEPTED
+        self.channel_accepted = list(self.channel_outsiders)
+        self._record(ChannelCleared())
 
     def size_warning(self) -> str | None:
         """A catalogue key when the group is outside the 4-8 members intervision expects."""

@@ -122,6 +122,23 @@ def thread_message(
     )
 
 
+def channel_changed(ctx: Context, who: Who) -> None:
+    """The platform says someone joined or left ``who.channel`` (None: somewhere in the
+    workspace, as a Teams team's roster): the groups there look again at who can read
+    their channel before more of a case is posted in it. Never raises."""
+    try:
+        workspace = workspace_id(ctx, who.platform, who.workspace)
+        count = groups.channel_membership_changed(ctx, workspace_id=workspace, channel=who.channel)
+        log.info(
+            "%s: membership of %s changed, %d group(s) look again",
+            who.platform.value,
+            who.channel or "the workspace",
+            count,
+        )
+    except Exception:
+        log.exception("a channel membership change could not be noted (%s)", who.platform.value)
+
+
 def send_later(
     ctx: Context,
     who: Who,

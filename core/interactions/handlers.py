@@ -306,6 +306,12 @@ def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
     return reply.model_copy(update={"meeting_id": meeting.id})
 
 
+def _accept_channel(call: Call, intent: i.AcceptChannel) -> Reply:
+    group = group_here(call, intent)
+    groups.accept_channel(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    return call.notice("group.channel_accepted", people=len(group.channel_outsiders))
+
+
 def _group_form(call: Call, intent: i.OpenGroupForm) -> Reply:
     lookups.require_may_create_groups(call.ctx, actor=intent.actor)
     return call.reply(form=FormRequest(form=a.FORM_GROUP, channel=intent.place.channel))
@@ -354,6 +360,7 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.CompleteTask: _task_done,
     i.OpenScheduleForm: _schedule_form,
     i.ScheduleMeeting: _schedule,
+    i.AcceptChannel: _accept_channel,
     i.OpenGroupForm: _group_form,
     i.CreateGroup: _create_group,
 }

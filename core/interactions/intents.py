@@ -204,6 +204,11 @@ class ScheduleMeeting(Intent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AcceptChannel(Intent):
+    """The facilitator accepts who else is in the group's channel."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class OpenGroupForm(Intent):
     pass
 

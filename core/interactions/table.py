@@ -147,6 +147,7 @@ ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
     a.GOALS_OPEN_FORM: lambda value, base: i.OpenGoalForm(**base),
     a.TASK_DONE: lambda value, base: i.CompleteTask(task_id=value, **base),
     a.OPEN_OFFERED_FORM: _open_form,
+    a.CHANNEL_ACCEPT: lambda value, base: i.AcceptChannel(**base),
 }
 
 

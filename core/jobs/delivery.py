@@ -21,7 +21,7 @@ from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.interactions.render import render
 from core.interactions.replies import Reply
 from core.jobs.outbox_worker import Claimed
-from core.services import notify, queries
+from core.services import groups, notify, queries
 from core.services.context import Actor, Context
 from core.services.ports import Destination, MeetingPost, Messenger, Notification
 from core.views.direct import direct_message
@@ -52,6 +52,7 @@ class Target(StrEnum):
     MEETING_THREAD = "meeting_thread"  # reply in the thread of the meeting's message
     DIRECT = "direct"  # a private message to one person
     CHANNEL = "channel"  # a new message in a channel (reports)
+    CHANNEL_CHECK = "channel_check"  # ask who is in the group's channel (sends nothing)
     NOTHING = "nothing"  # nothing to send (e.g. no managers' channel configured)
 
 
@@ -71,6 +72,12 @@ def prepare(ctx: Context, notification: Notification) -> Outgoing:
     topic = notification.topic
     if topic == notify.REPLY:
         return _reply(ctx, notification)
+    if topic == notify.CHECK:
+        assert notification.group_id is not None
+        group = queries.group_settings(ctx, group_id=notification.group_id)
+        return Outgoing(
+            Target.CHANNEL_CHECK, group.locale, channel=group.channel, person=notification.person
+        )
     if topic == notify.DIRECT:
         assert notification.person is not None and notification.group_id is not None
         group = queries.group_settings(ctx, group_id=notification.group_id)
@@ -163,6 +170,13 @@ class Deliverer:
             key = f"outbox-{item.id}"
             if not self._posted_before(messenger, here, key, item):
                 messenger.post(here, out.card, key=key)
+        elif out.target is Target.CHANNEL_CHECK:
+            # Who is in the group's channel: case content goes there only for the group.
+            assert notification.group_id is not None
+            present = messenger.channel_members(here)
+            groups.note_channel_members(
+                self.ctx, group_id=notification.group_id, present=present, tell=out.person
+            )
         self._done(item)
 
     def _posted_before(

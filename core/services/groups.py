@@ -117,6 +117,7 @@ def create_group(
             locale=locale or workspace.locale,
             rotating_chair=rotating_chair,
             ground_rules=ground_rules,
+            created_by=actor.person,
         )
         group = uow.groups.add(group)
         uow.commit()
@@ -154,4 +155,62 @@ def group_in_channel(ctx: Context, *, workspace_id: int, channel: ChannelRef) ->
         group = uow.groups.by_channel(workspace_id, channel)
         if group is None:
             raise NotFound("group.none_in_channel")
+        return group
+
+
+NOTE_ATTEMPTS = 3
+
+
+def note_channel_members(
+    ctx: Context, *, group_id: int, present: set[PersonRef] | None, tell: PersonRef | None = None
+) -> Group:
+    """What the platform says is in the group's channel (the system, after asking it);
+    ``present`` None: the platform will not say. Two looks at once (the group's and a
+    meeting's) both land: on a concurrent change the later one is noted again."""
+    for attempt in range(NOTE_ATTEMPTS):
+        try:
+            with ctx.uow() as uow:
+                group = uow.groups.get(group_id)
+                if present is None:
+                    group.note_channel_unknown(tell=tell)
+                else:
+                    group.note_channel(present, tell=tell)
+                uow.groups.save(group)
+                uow.commit()
+                return group
+        except ConcurrentChange:
+            if attempt == NOTE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def channel_membership_changed(
+    ctx: Context, *, workspace_id: int, channel: ChannelRef | None = None
+) -> int:
+    """The platform says someone joined or left ``channel`` (None: somewhere in the
+    workspace, e.g. a Teams team): each group there looks again at who is in its channel.
+    Returns how many groups will look."""
+    with ctx.uow() as uow:
+        if channel is not None:
+            found = uow.groups.by_channel(workspace_id, channel)
+            affected = [found] if found is not None else []
+        else:
+            affected = uow.groups.list(workspace_id)
+        for group in affected:
+            group.channel_membership_changed()
+            uow.groups.save(group)
+        uow.commit()
+        return len(affected)
+
+
+def accept_channel(ctx: Context, *, actor: Actor, group_id: int) -> Group:
+    """The facilitator accepts the people now in the group's channel besides the group, so
+    that case content is shown there (never while a manager of the group is in it)."""
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_accepts_channel(actor, group)
+        group.accept_channel()
+        uow.groups.save(group)
+        uow.commit()
         return group

@@ -16,16 +16,22 @@ from core.domain.events import (
     AdviceInQuestionRound,
     Aggregate,
     CaseChosen,
+    ChannelCleared,
+    ChannelMembershipChanged,
+    ChannelShared,
+    ChannelUnknown,
     ContributionAdded,
     DomainEvent,
+    GroupCreated,
     MeetingCancelled,
     MeetingEvaluated,
     MeetingReported,
+    MeetingStarted,
     PhaseOpened,
     RoundRevealed,
     TurnGiven,
 )
-from core.domain.group import Mode
+from core.domain.group import Group, Mode
 from core.domain.meeting import Meeting
 from core.services.ports import Notification, Publisher, UnitOfWork
 
@@ -42,7 +48,11 @@ MANAGERS = "workspace.managers"
 REPLY = "person.reply"
 """The answer to something a person did, delivered privately (``data.reply``)."""
 
-IN_ORDER = (CARD, THREAD, CHANNEL)
+
+CHECK = "group.check_channel"
+"""Ask the platform who is in the group's channel (``person``: who to tell as well)."""
+
+IN_ORDER = (CHECK, CARD, THREAD, CHANNEL)
 """What a meeting posts in its channel arrives in the order it was queued, one at a time
 (the card before its thread, the thread's messages in turn)."""
 
@@ -77,6 +87,8 @@ def publish_events(
         queued = _for_meeting(uow, aggregate, events)
     elif isinstance(aggregate, Case):
         queued = _for_case(uow, aggregate, events)
+    elif isinstance(aggregate, Group):
+        queued = _for_group(uow, aggregate, events)
     else:
         queued = []
     for notification in queued:
@@ -103,6 +115,9 @@ def _for_meeting(
         )
 
     queued = [note(CARD, {})]
+    if any(isinstance(event, MeetingStarted) for event in events):
+        # Who is in the channel now, before anything of the case is posted there.
+        queued.insert(0, note(CHECK, {}))
     for event in events:
         view = _THREAD_VIEWS.get(type(event))
         if view is not None:
@@ -144,6 +159,54 @@ def _for_case(uow: UnitOfWork, case: Case, events: list[DomainEvent]) -> list[No
             sequence=sequence_of(meeting.id),
         )
     ]
+
+
+def _for_group(uow: UnitOfWork, group: Group, events: list[DomainEvent]) -> list[Notification]:
+    assert group.id is not None
+    queued: list[Notification] = []
+
+    def note(topic: str, person: PersonRef | None = None, **data: object) -> Notification:
+        return Notification(
+            topic=topic,
+            workspace_id=group.workspace_id,
+            group_id=group.id,
+            person=person,
+            data=dict(data),
+        )
+
+    for event in events:
+        if isinstance(event, GroupCreated):
+            queued.append(note(CHECK, person=event.by or None))
+        elif isinstance(event, ChannelMembershipChanged):
+            queued.append(note(CHECK))
+        elif isinstance(event, ChannelShared):
+            for person in event.tell:
+                queued.append(
+                    note(
+                        DIRECT,
+                        person=person,
+                        view="channel_shared",
+                        group=group.name,
+                        outsiders=event.outsiders,
+                        managers=event.managers,
+                    )
+                )
+        elif isinstance(event, ChannelUnknown):
+            for person in event.tell:
+                queued.append(note(DIRECT, person=person, view="channel_unknown", group=group.name))
+        if isinstance(event, (ChannelShared, ChannelUnknown, ChannelCleared)):
+            # The current meeting's card shows or hides the case accordingly.
+            meeting = uow.meetings.current(group.id)
+            if meeting is not None and meeting.id is not None:
+                card = Notification(
+                    topic=CARD,
+                    workspace_id=group.workspace_id,
+                    group_id=group.id,
+                    meeting_id=meeting.id,
+                    sequence=sequence_of(meeting.id),
+                )
+                queued.append(card)
+    return queued
 
 
 def _phase_of(event: DomainEvent) -> dict[str, int]:

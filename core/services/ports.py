@@ -310,6 +310,12 @@ class Messenger(Protocol):
         """Put ``form`` before ``to.person`` (a dialog, or a private message with the form)."""
         ...
 
+    def channel_members(self, to: Destination) -> set[PersonRef] | None:
+        """Everyone in ``to.channel`` now, as person refs (our own bot left out); None when
+        the platform refuses to say for good (a missing permission, an unknown channel).
+        A passing failure raises, and the outbox asks again."""
+        ...
+
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         """The ref of a message posted with ``key`` at or after ``since`` in ``to.channel``
         (in the thread of ``to.thread`` when given), or None: how a post that was sent but

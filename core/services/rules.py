@@ -36,6 +36,15 @@ def require_lead(actor: Actor, group: Group, meeting: Meeting | None = None) -> 
         raise NotAllowed("rule.only_facilitator_or_chair")
 
 
+def require_accepts_channel(actor: Actor, group: Group) -> None:
+    """Only the facilitator (or, in a group without one, whoever may lead it) accepts a
+    channel that holds others than the group."""
+    if group.facilitator is not None and actor.person != group.facilitator:
+        raise NotAllowed("rule.only_facilitator")
+    if group.facilitator is None and not may_lead(actor, group):
+        raise NotAllowed("rule.only_facilitator_or_chair")
+
+
 def sees_group_content(actor: Actor, group: Group) -> bool:
     """Members and the facilitator see cases and contributions; nobody else ever does."""
     return actor.workspace_id == group.workspace_id and group.is_involved(actor.person)

@@ -67,6 +67,9 @@ def group_values(group: Group) -> dict[str, Any]:
         "ground_rules": group.ground_rules,
         "mode": group.mode.value,
         "locale": group.locale,
+        "channel_status": group.channel_status.value,
+        "channel_outsiders": list(group.channel_outsiders),
+        "channel_accepted": list(group.channel_accepted),
     }
 
 
@@ -98,6 +101,9 @@ def group_from(row: Row, people: Iterable[Row]) -> Group:
             "ground_rules": row["ground_rules"],
             "mode": row["mode"],
             "locale": row["locale"],
+            "channel_status": row["channel_status"],
+            "channel_outsiders": row["channel_outsiders"],
+            "channel_accepted": row["channel_accepted"],
             "version": row["version"],
         }
     )

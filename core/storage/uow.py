@@ -87,7 +87,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self._seen = []
         self.workspaces = SqlWorkspaces(connection)
-        self.groups = SqlGroups(connection)
+        self.groups = SqlGroups(connection, self._seen)
         self.meetings = SqlMeetings(connection, self._seen)
         self.cases = SqlCases(connection, self._seen)
         self.goals = SqlGoals(connection)

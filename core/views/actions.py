@@ -15,6 +15,7 @@ MEETING_PASS = "meeting.pass"
 CASE_OPEN_FORM = "case.open_form"
 GOALS_OPEN_FORM = "goals.open_form"
 TASK_DONE = "task.done"
+CHANNEL_ACCEPT = "group.accept_channel"
 OPEN_OFFERED_FORM = "form.open"
 """Opens a form later (a button in a private message); its value names the form (JSON)."""
 

@@ -9,7 +9,14 @@ from core.domain.errors import DomainError
 from core.i18n import error_text, said, t
 from core.views.vocabulary import Card, ContextLine, Text, spans
 
-DIRECT_VIEWS = ("your_turn", "nudge_advice", "turned_away", "hidden_received")
+DIRECT_VIEWS = (
+    "your_turn",
+    "nudge_advice",
+    "turned_away",
+    "hidden_received",
+    "channel_shared",
+    "channel_unknown",
+)
 
 
 def direct_message(view: str, locale: Locale, **params: Any) -> Card:

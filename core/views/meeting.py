@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.domain.common import Locale
+from core.domain.group import ChannelStatus
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import CaseOwnerRole, Phase, Speakers
 from core.i18n import t
@@ -16,6 +17,7 @@ from core.views.vocabulary import (
     Button,
     Buttons,
     Card,
+    Confirm,
     ContextLine,
     Divider,
     Emphasis,
@@ -48,7 +50,9 @@ def meeting_card(snapshot: MeetingSnapshot, *, now: datetime) -> Card:
             )
         ),
     ]
-    if snapshot.case is not None and meeting.state is not MeetingState.CANCELLED:
+    if not group.shows_content:
+        blocks += channel_warning(snapshot, locale)
+    elif snapshot.case is not None and meeting.state is not MeetingState.CANCELLED:
         blocks.append(
             Text(
                 spans(
@@ -95,18 +99,18 @@ def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> l
         ]
     if state is MeetingState.OPEN_FOR_CASES:
         blocks: list[Block] = [Text(spans(t("card.open_for_cases_hint", locale)))]
-        for case in snapshot.open_cases[:10]:
-            blocks.append(
-                Text(
-                    spans(
-                        Strong(case.title),
-                        " — ",
-                        Emphasis(case.help_question),
-                        " ",
-                        Mention(case.owner),
-                    )
+        for number, case in enumerate(snapshot.open_cases[:10], start=1):
+            if snapshot.group.shows_content:
+                line = spans(
+                    Strong(case.title),
+                    " — ",
+                    Emphasis(case.help_question),
+                    " ",
+                    Mention(case.owner),
                 )
-            )
+            else:  # which case, not what it is about
+                line = spans(Strong(t("card.case_number", locale, number=number)))
+            blocks.append(Text(line))
             blocks.append(
                 Buttons(
                     (
@@ -187,7 +191,13 @@ def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetim
                     t("button.resume" if meeting.paused_at else "button.pause", locale),
                     value,
                 ),
-                Button(a.MEETING_CLOSE, t("button.close", locale), value, "danger"),
+                Button(
+                    a.MEETING_CLOSE,
+                    t("button.close", locale),
+                    value,
+                    "danger",
+                    confirm=ask("close", locale),
+                ),
             )
         )
     )
@@ -320,6 +330,58 @@ THREAD_VIEWS = {
 }
 
 
+CONTENT_VIEWS = frozenset({"case_chosen", "contribution", "revealed"})
+"""Thread messages that carry what the group said or brought in."""
+
+
 def thread_message(snapshot: MeetingSnapshot, data: dict[str, object]) -> Card:
-    """The thread message a ``meeting.thread`` notification asks for."""
-    return THREAD_VIEWS[str(data["view"])](snapshot, data)
+    """The thread message a ``meeting.thread`` notification asks for; one that carries case
+    content is withheld while others than the group are in the channel."""
+    view = str(data["view"])
+    if view in CONTENT_VIEWS and not snapshot.group.shows_content:
+        return withheld(snapshot)
+    return THREAD_VIEWS[view](snapshot, data)
+
+
+def withheld(snapshot: MeetingSnapshot) -> Card:
+    locale = snapshot.group.locale
+    text = t("thread.withheld", locale)
+    return Card(blocks=(ContextLine(spans(text)),), summary=text)
+
+
+def channel_warning(snapshot: MeetingSnapshot, locale: Locale) -> list[Block]:
+    """Why the card shows nothing of the case, and what resolves it."""
+    group = snapshot.group
+    outsiders = len(group.channel_outsiders)
+    managers = sum(1 for p in group.channel_outsiders if p in group.managers)
+    if group.channel_status is ChannelStatus.UNCHECKED:
+        return [ContextLine(spans(t("card.channel_unchecked", locale)))]
+    blocks: list[Block] = [
+        Text(spans(Strong(t("card.channel_shared_title", locale)))),
+        Text(spans(t("card.channel_shared", locale, people=outsiders))),
+    ]
+    if managers:
+        blocks.append(Text(spans(t("card.channel_has_manager", locale, managers=managers))))
+    else:
+        accept = Button(
+            a.CHANNEL_ACCEPT,
+            t("button.accept_channel", locale),
+            style="danger",
+            confirm=ask("accept_channel", locale, people=outsiders),
+        )
+        blocks += [ContextLine(spans(t("card.channel_accept_hint", locale))), Buttons((accept,))]
+    return blocks
+
+
+CONFIRMATIONS = ("close", "accept_channel")
+"""What is asked before it happens (``confirm.<what>.*`` in the catalogue)."""
+
+
+def ask(what: str, locale: Locale, **params: object) -> Confirm:
+    """The confirmation for ``what`` (``confirm.<what>.title`` / ``.question`` / ``.yes``)."""
+    return Confirm(
+        title=t(f"confirm.{what}.title", locale),
+        question=t(f"confirm.{what}.question", locale, **params),
+        yes=t(f"confirm.{what}.yes", locale),
+        no=t("confirm.no", locale),
+    )

@@ -48,7 +48,7 @@ def meeting_report(snapshot: MeetingSnapshot) -> Card:
             )
         ),
     ]
-    if case is not None and case.consent_to_report:
+    if case is not None and case.consent_to_report and snapshot.group.shows_content:
         blocks.append(Text(spans(Strong(t("card.case", locale) + ": "), *case_text(case, locale))))
         takeaway = [
             c

@@ -87,11 +87,22 @@ Style = Literal["primary", "danger"] | None
 
 
 @dataclass(frozen=True)
+class Confirm:
+    """The question a person answers before a button does what cannot be undone."""
+
+    title: str
+    question: str
+    yes: str
+    no: str
+
+
+@dataclass(frozen=True)
 class Button:
     action_id: str
     label: str
     value: str = ""
     style: Style = None
+    confirm: Confirm | None = None
 
 
 @dataclass(frozen=True)

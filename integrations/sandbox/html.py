@@ -80,11 +80,15 @@ def hidden_fields(values: Mapping[str, str]) -> str:
 
 def button(item: v.Button, surface: Surface) -> str:
     style = f" button-{item.style}" if item.style else ""
+    ask = ""
+    if item.confirm is not None:  # the browser's own dialog asks before the form is sent
+        question = f"{item.confirm.title}\n\n{item.confirm.question}"
+        ask = f' data-confirm="{e(question)}" onclick="return confirm(this.dataset.confirm)"'
     return (
         f'<form method="post" action="{ACTION_URL}" class="inline">'
         + hidden_fields({**surface.hidden, "action": item.action_id, "value": item.value})
         + f'<button type="submit" class="button{style}" data-action="{e(item.action_id)}"'
-        f' data-value="{e(item.value)}">{e(item.label)}</button></form>'
+        f' data-value="{e(item.value)}"{ask}>{e(item.label)}</button></form>'
     )
 
 

@@ -14,7 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.interactions import Platform, workspace_id
 from core.services.context import Context
+from core.services.groups import group_in_channel
 from core.services.ports import Destination
 from core.views import actions as a
 from core.views.vocabulary import Button, Buttons, Card, Form, Text, spans
@@ -39,6 +41,8 @@ class SandboxMessenger:
         self._channels: dict[tuple[str, str], list[Delivered]] = defaultdict(list)
         self._threads: dict[str, list[Delivered]] = defaultdict(list)
         self._direct: dict[tuple[str, str], list[Delivered]] = defaultdict(list)
+        self.guests: dict[tuple[str, str], set[str]] = defaultdict(set)
+        """(workspace, channel) -> who is in the channel besides its group."""
 
     # ------------------------------------------------------------------ the port
 
@@ -68,6 +72,15 @@ class SandboxMessenger:
         self.send_privately(
             to, Card(blocks=(Text(spans(form.title)), Buttons((button,))), summary=form.title)
         )
+
+    def channel_members(self, to: Destination) -> set[str] | None:
+        """A sandbox channel holds its group (members and facilitator) and its guests."""
+        assert to.channel is not None
+        workspace = workspace_id(self.ctx, Platform.SANDBOX, to.workspace)
+        group = group_in_channel(self.ctx, workspace_id=workspace, channel=to.channel)
+        involved = {*group.members, *([group.facilitator] if group.facilitator else [])}
+        with self._lock:
+            return involved | self.guests[(to.workspace, to.channel)]
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         assert to.channel is not None

@@ -37,6 +37,9 @@ LABEL_TEXT = 2000
 VIEW_TITLE = 24
 PLACEHOLDER = 150
 PRIVATE_METADATA = 3000
+CONFIRM_TITLE = 100
+CONFIRM_TEXT = 300
+CONFIRM_BUTTON = 30
 _PERSON_ID = re.compile(r"^[UW][A-Z0-9_]{1,40}$")
 
 
@@ -156,7 +159,7 @@ def _render(block: v.Block) -> list[JSON]:
     if isinstance(block, v.Divider):
         return [{"type": "divider"}]
     if isinstance(block, v.Buttons):
-        buttons = [_button(b.action_id, b.label, b.value, b.style) for b in block.items]
+        buttons = [_button(b) for b in block.items]
         return [
             {"type": "actions", "elements": buttons[i : i + BUTTONS_PER_BLOCK]}
             for i in range(0, len(buttons), BUTTONS_PER_BLOCK)
@@ -164,13 +167,32 @@ def _render(block: v.Block) -> list[JSON]:
     return [_input(block)]
 
 
-def _button(action_id: str, label: str, value: str, style: str | None) -> JSON:
-    button: JSON = {"type": "button", "action_id": action_id, "text": _plain(label, BUTTON_TEXT)}
-    if value:
-        button["value"] = value[:BUTTON_VALUE]
-    if style:
-        button["style"] = style
+def _button(item: v.Button) -> JSON:
+    button: JSON = {
+        "type": "button",
+        "action_id": item.action_id,
+        "text": _plain(item.label, BUTTON_TEXT),
+    }
+    if item.value:
+        button["value"] = item.value[:BUTTON_VALUE]
+    if item.style:
+        button["style"] = item.style
+    if item.confirm is not None:
+        button["confirm"] = _confirm(item.confirm, item.style)
     return button
+
+
+def _confirm(confirm: v.Confirm, style: str | None) -> JSON:
+    """Slack's confirmation dialog object: plain texts within its limits."""
+    dialog: JSON = {
+        "title": _plain(confirm.title, CONFIRM_TITLE),
+        "text": _plain(confirm.question, CONFIRM_TEXT),
+        "confirm": _plain(confirm.yes, CONFIRM_BUTTON),
+        "deny": _plain(confirm.no, CONFIRM_BUTTON),
+    }
+    if style == "danger":
+        dialog["style"] = "danger"
+    return dialog
 
 
 def _option(option: v.Option) -> JSON:

@@ -19,6 +19,7 @@ from integrations.slack.runtime import Runtime, answer_deadline, log
 
 SLASH_COMMANDS = ("/intervision", "/intervisie")
 ANY = re.compile(r".+")
+MEMBERSHIP_EVENTS = ("member_joined_channel", "member_left_channel")
 
 
 def register(bolt: App, rt: Runtime) -> None:
@@ -114,6 +115,20 @@ def register(bolt: App, rt: Runtime) -> None:
         if reply is not None:
             log.debug("thread message %s in %s: %s", message.ts, message.channel, reply)
             rt.show(client, who, reply, channel=message.channel, thread_ts=message.thread_ts)
+
+    def on_membership(body: dict[str, Any], event: dict[str, Any]) -> None:
+        """Someone joined or left a channel: its group looks again at who can read it."""
+        who = interactions.Who(
+            interactions.Platform.SLACK,
+            workspace=inbound.team_of(body),
+            person=str(event.get("user") or ""),
+            channel=str(event.get("channel") or "") or None,
+        )
+        if who.channel is not None:
+            interactions.channel_changed(rt.ctx, who)
+
+    for name in MEMBERSHIP_EVENTS:
+        bolt.event(name)(on_membership)
 
     @bolt.event("app_home_opened")
     def on_home(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:

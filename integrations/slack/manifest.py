@@ -16,7 +16,13 @@ BOT_SCOPES = [
     "groups:history",
     "channels:join",
 ]
-BOT_EVENTS = ["message.channels", "message.groups", "app_home_opened"]
+BOT_EVENTS = [
+    "message.channels",
+    "message.groups",
+    "app_home_opened",
+    "member_joined_channel",  # a group's channel is looked at again (who may read cases)
+    "member_left_channel",
+]
 COMMANDS = (
     ("/intervision", "Peer consultation: start, case, goals, tasks, group, schedule, report"),
     ("/intervisie", "Intervisie: start, casus, doelen, taken, groep, plan, verslag"),

@@ -26,6 +26,9 @@ log = logging.getLogger("intervision.slack")
 
 METADATA_TYPE = "intervision_post"
 HISTORY_PAGES = 5
+MEMBER_PAGES = 5
+MEMBERS_REFUSED = frozenset({"missing_scope", "channel_not_found", "not_allowed_token_type"})
+"""``conversations.members`` errors that asking again will not change."""
 
 
 class SlackRetryLater(Exception):
@@ -39,6 +42,7 @@ class SlackRetryLater(Exception):
 class SlackMessenger:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
+        self._bot_users: dict[str, str] = {}
 
     def post(self, to: Destination, card: Card, *, key: str) -> str:
         assert to.channel is not None
@@ -65,6 +69,33 @@ class SlackMessenger:
         button = Button(a.OPEN_OFFERED_FORM, form.title, value, "primary")
         card = Card(blocks=(Text(spans(form.title)), Buttons((button,))), summary=form.title)
         self.send_privately(to, card)
+
+    def channel_members(self, to: Destination) -> set[str] | None:
+        """``conversations.members``, every page, without this app's own bot user (other
+        bots count: they can read the channel too)."""
+        assert to.channel is not None
+        members: set[str] = set()
+        cursor = None
+        for _ in range(MEMBER_PAGES):
+            try:
+                page = self._call(
+                    to,
+                    "conversations_members",
+                    channel=to.channel,
+                    limit=200,
+                    **({"cursor": cursor} if cursor else {}),
+                )
+            except SlackApiError as exc:
+                if exc.response.get("error") in MEMBERS_REFUSED:
+                    log.warning("Slack will not say who is in %s: %s", to.channel, exc)
+                    return None
+                raise
+            members |= {str(m) for m in page.get("members") or []}
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        # Pages beyond MEMBER_PAGES change nothing: a group is far smaller than one page.
+        return members - {self._bot_user(to)}
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         """The channel's history (``conversations.history``), or the thread's
@@ -95,6 +126,12 @@ class SlackMessenger:
         return None
 
     # ------------------------------------------------------------------ helpers
+
+    def _bot_user(self, to: Destination) -> str:
+        """This app's bot user in ``to.workspace`` (``auth.test``, asked once per team)."""
+        if to.workspace not in self._bot_users:
+            self._bot_users[to.workspace] = str(self._call(to, "auth_test")["user_id"])
+        return self._bot_users[to.workspace]
 
     def _client(self, to: Destination) -> WebClient:
         return self.runtime.client_for_team(to.workspace)

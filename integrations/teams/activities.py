@@ -45,6 +45,7 @@ class Activity(BaseModel):
     reply_to_id: str | None = Field(default=None, alias="replyToId")
     channel_data: dict[str, Any] = Field(default_factory=dict, alias="channelData")
     members_added: list[Account] = Field(default_factory=list, alias="membersAdded")
+    members_removed: list[Account] = Field(default_factory=list, alias="membersRemoved")
 
     @property
     def tenant(self) -> str:

@@ -43,6 +43,13 @@ class TeamsBot:
             return self.on_invoke(activity, guard)
         if activity.type in ("message", "messageUpdate"):
             self.on_message(activity, guard, edited=activity.type == "messageUpdate")
+        if activity.type == "conversationUpdate" and (
+            activity.members_added or activity.members_removed
+        ):
+            # Someone joined or left a team or channel: a standard channel's readers are
+            # its team's members, so every group in the tenant looks again.
+            everywhere = Who(Platform.TEAMS, workspace=activity.tenant, person=activity.person)
+            interactions.channel_changed(self.ctx, everywhere)
         return None
 
     # ------------------------------------------------------------------ messages

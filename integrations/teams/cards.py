@@ -137,6 +137,8 @@ def message(card: dict[str, Any], summary: str) -> dict[str, Any]:
 
 
 def execute(button: v.Button) -> dict[str, Any]:
+    """The button as an ``Action.Execute``; one that asks first opens an ``Action.ShowCard``
+    with the question and the button that does it (Teams has no confirmation dialog)."""
     action: dict[str, Any] = {
         "type": "Action.Execute",
         "title": button.label,
@@ -145,7 +147,18 @@ def execute(button: v.Button) -> dict[str, Any]:
     }
     if button.style:
         action["style"] = _STYLES[button.style]
-    return action
+    if button.confirm is None:
+        return action
+    confirm = button.confirm
+    question = {
+        "type": "AdaptiveCard",
+        "body": [
+            _text(escape(confirm.title), weight="Bolder"),
+            _text(escape(confirm.question)),
+        ],
+        "actions": [{**action, "title": confirm.yes}],
+    }
+    return {"type": "Action.ShowCard", "title": button.label, "card": question}
 
 
 def moment(at: datetime) -> str:

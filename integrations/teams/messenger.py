@@ -91,6 +91,13 @@ class TeamsMessenger:
         """The form as a card in the person's personal chat with the bot."""
         self._direct(to, cards.message(self.form(to.workspace, form), form.title))
 
+    def channel_members(self, to: Destination) -> set[str] | None:
+        """The channel's roster (``GET /v3/conversations/{id}/members``: the team's members
+        for a standard channel, the channel's own for a private one), as Entra object ids."""
+        channel = self._channel(to)
+        roster = self.connector.members(channel["service_url"], str(to.channel))
+        return {str(m["aadObjectId"]) for m in roster if m.get("aadObjectId")}
+
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         """The Bot Connector cannot list a channel's messages; Microsoft Graph can (the
         team's id in Graph comes from the Bot Connector's team details)."""

@@ -163,6 +163,12 @@ SLACK: dict[str, Slack] = {
             "event.user_team": "T0TEAM0001",
         },
     ),
+    "member_joined_channel": Slack(
+        "T0TEAM0001", "U0MANAGER1", "C0GROUP001", None, {"event.inviter": "U0MEMBER01"}
+    ),
+    "member_left_channel": Slack(
+        "T0TEAM0001", "U0MANAGER1", "C0GROUP001", None, {"event.channel_type": "G"}
+    ),
     "app_home_opened": Slack("T0TEAM0001", "U0MEMBER01", "D0HOME0001", None, {"event.tab": "home"}),
     "url_verification": Slack(
         None, None, None, None, {"challenge": "f4ke-challenge-for-tests-0123456789abcdef"}

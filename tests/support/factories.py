@@ -52,7 +52,10 @@ class World:
         channel: str = "C_GROUP",
         locale: str = "en",
         rotating_chair: bool = False,
+        channel_holds: frozenset[str] = frozenset(),
     ) -> Group:
+        """A group; its channel was looked at and holds the group and ``channel_holds``
+        (by default nobody else: case content is shown there)."""
         created = group_services.create_group(
             self.ctx,
             actor=self.admin,
@@ -66,7 +69,12 @@ class World:
             locale=locale,  # type: ignore[arg-type]
             rotating_chair=rotating_chair,
         )
-        return created.group
+        group = created.group
+        assert group.id is not None
+        involved = {*group.members, *([group.facilitator] if group.facilitator else [])}
+        return group_services.note_channel_members(
+            self.ctx, group_id=group.id, present=involved | channel_holds
+        )
 
 
 def make_world(*, methods: MethodLibrary | None = None) -> World:

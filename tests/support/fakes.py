@@ -93,13 +93,21 @@ class FakeWorkspaces(_Repo):
         self.data.workspaces[workspace.id] = workspace.model_copy(deep=True)
 
 
+def _stored(item: Any) -> Any:
+    """What a database row keeps of an aggregate: its state, never its pending events."""
+    row = item.model_copy(deep=True)
+    if isinstance(row, Aggregate):
+        row.collect_events()
+    return row
+
+
 def _save_versioned(table: dict[int, Any], committed: dict[int, Any], item: Any) -> None:
     stored = table.get(item.id)
     latest = committed.get(item.id, stored)
     if stored is None or stored.version != item.version or latest.version != item.version:
         raise ConcurrentChange("error.concurrent_change")
     item.version += 1
-    table[item.id] = item.model_copy(deep=True)
+    table[item.id] = _stored(item)
 
 
 class FakeGroups(_Repo):
@@ -124,11 +132,13 @@ class FakeGroups(_Repo):
 
     def add(self, group: Group) -> Group:
         group.id = next(self.data.ids)
-        self.data.groups[group.id] = group.model_copy(deep=True)
+        self.data.groups[group.id] = _stored(group)
+        self._saw(group)
         return group
 
     def save(self, group: Group) -> None:
         _save_versioned(self.data.groups, self.shared.groups, group)
+        self._saw(group)
 
 
 class FakeMeetings(_Repo):
@@ -137,7 +147,7 @@ class FakeMeetings(_Repo):
 
     def add(self, meeting: Meeting) -> Meeting:
         meeting.id = next(self.data.ids)
-        self.data.meetings[meeting.id] = meeting.model_copy(deep=True)
+        self.data.meetings[meeting.id] = _stored(meeting)
         self._saw(meeting)
         return meeting
 
@@ -177,13 +187,13 @@ class FakeCases(_Repo):
 
     def add(self, case: Case) -> Case:
         case.id = next(self.data.ids)
-        self.data.cases[case.id] = case.model_copy(deep=True)
+        self.data.cases[case.id] = _stored(case)
         self._saw(case)
         return case
 
     def save(self, case: Case) -> None:
         assert case.id is not None
-        self.data.cases[case.id] = case.model_copy(deep=True)
+        self.data.cases[case.id] = _stored(case)
         self._saw(case)
 
     def for_group(self, group_id: int, statuses: tuple[CaseStatus, ...] = ()) -> list[Case]:
@@ -314,7 +324,7 @@ class FakeUnitOfWork:
         self.working = copy.deepcopy(self.store)
         self.seen = []
         self.workspaces = FakeWorkspaces(self.working)
-        self.groups = FakeGroups(self.working, self.store)
+        self.groups = FakeGroups(self.working, self.store, self.seen)
         self.meetings = FakeMeetings(self.working, self.store, self.seen)
         self.cases = FakeCases(self.working, seen=self.seen)
         self.goals = FakeGoals(self.working)

@@ -62,7 +62,9 @@ class Place:
             locale=locale,  # type: ignore[arg-type]
         )
         assert created.group.id is not None
-        return created.group.id
+        involved = {*MEMBERS, *([facilitator] if facilitator else [])}
+        groups.note_channel_members(self.ctx, group_id=created.group.id, present=involved)
+        return created.group.id  # its channel looked at: the group's alone
 
     def hold(self, group_id: int, *, owner: str = OWNER, report: bool = True) -> Meeting:
         """A whole incident meeting on ``owner``'s case (shared in the report), to the end."""

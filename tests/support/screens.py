@@ -14,7 +14,7 @@ from typing import Literal
 from core.domain.common import Locale
 from core.domain.goals import Criterion
 from core.domain.tasks import PreparationTask
-from core.services import preparation, queries
+from core.services import groups, preparation, queries
 from core.views import forms
 from core.views.direct import DIRECT_VIEWS, direct_message, notice, refusal
 from core.views.home import help_card, overview_card, task_list
@@ -67,6 +67,13 @@ def _all() -> Iterator[Screen]:
             yield Screen(
                 f"meeting_card.{point}.{locale}", "message", locale, _card_at(point, locale)
             )
+        for holds in ("manager", "co_facilitator"):
+            yield Screen(
+                f"meeting_card.channel_{holds}.{locale}",
+                "message",
+                locale,
+                _card_in_shared_channel(holds, locale),
+            )
     yield from _thread_messages()
     for view in DIRECT_VIEWS:
         yield Screen(f"direct.{view}.en", "message", "en", _const(direct_message(view, "en")))
@@ -92,6 +99,20 @@ def _const(view: Card | Form) -> Callable[[Platform], Card | Form]:
 def _card_at(point: str, locale: Locale) -> Callable[[Platform], Card]:
     def build(platform: Platform) -> Card:
         scene = scene_at(point, locale)
+        return meeting_card(scene.snapshot(), now=scene.world.clock.now())
+
+    return build
+
+
+def _card_in_shared_channel(holds: str, locale: Locale) -> Callable[[Platform], Card]:
+    """A chosen case in a channel that also holds a manager of the group, or someone else
+    (whom the facilitator may accept)."""
+
+    def build(platform: Platform) -> Card:
+        scene = scene_at("case_chosen", locale)
+        group = scene.group
+        present = {*group.members, FACILITATOR, MANAGER if holds == "manager" else "U_COFAC"}
+        groups.note_channel_members(scene.world.ctx, group_id=scene.group_id, present=present)
         return meeting_card(scene.snapshot(), now=scene.world.clock.now())
 
     return build

@@ -45,6 +45,8 @@ class FakeSlack:
         self.problems: list[str] = []
         self.locales: dict[str, str] = {}
         self.not_in: set[str] = set()
+        self.members: dict[str, list[str]] = {}
+        """Channel -> its members (conversations.members; the bot user is always in it)."""
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.lose_answers: dict[str, int] = {}
         """Method -> how many of its next calls are carried out but answered with a 500."""
@@ -193,6 +195,16 @@ class FakeSlack:
                 if float(m["ts"]) >= oldest and m.get("thread_ts") == thread
             ]
             return {"ok": True, "messages": found, "has_more": False}
+        if method == "conversations.members":
+            everyone = [BOT_USER, *self.members.get(str(args.get("channel")), [])]
+            start = int(args.get("cursor") or 0)
+            end = start + int(args.get("limit") or 100)
+            following = str(end) if end < len(everyone) else ""
+            return {
+                "ok": True,
+                "members": everyone[start:end],
+                "response_metadata": {"next_cursor": following},
+            }
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":

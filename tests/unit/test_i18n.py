@@ -16,6 +16,7 @@ from core.domain.tasks import TaskKind
 from core.i18n import catalogue, normalise_locale, t
 from core.views.direct import DIRECT_VIEWS
 from core.views.home import COMMANDS
+from core.views.meeting import CONFIRMATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [p for folder in ("core", "integrations") for p in (ROOT / folder).rglob("*.py")]
@@ -50,7 +51,9 @@ def family_keys() -> set[str]:
         "command": list(COMMANDS),
         "speakers": [s.value for s in Speakers],
     }
-    return {f"{prefix}.{name}" for prefix, names in families.items() for name in names}
+    keys = {f"{prefix}.{name}" for prefix, names in families.items() for name in names}
+    parts = ("title", "question", "yes")
+    return keys | {f"confirm.{what}.{part}" for what in CONFIRMATIONS for part in parts}
 
 
 def placeholders(text: str) -> set[str]:

@@ -54,6 +54,7 @@ class SqlGroups(SqlRepository):
         )
         group.id = new_id(result)
         self._write_people(group)
+        self._saw(group)
         return group
 
     def save(self, group: Group) -> None:
@@ -69,6 +70,7 @@ class SqlGroups(SqlRepository):
         self.connection.execute(delete(group_people).where(group_people.c.group_id == group.id))
         self._write_people(group)
         group.version += 1
+        self._saw(group)
 
     def _write_people(self, group: Group) -> None:
         rows = group_people_values(group)

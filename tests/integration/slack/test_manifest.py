@@ -19,7 +19,10 @@ def test_http_manifest_points_everything_at_our_events_url() -> None:
         "message.channels",
         "message.groups",
         "app_home_opened",
+        "member_joined_channel",
+        "member_left_channel",
     }
+    assert {"channels:read", "groups:read"} <= scopes  # conversations.members
     assert settings["interactivity"]["is_enabled"] and not settings["socket_mode_enabled"]
     home = found["features"]["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"]

@@ -294,16 +294,19 @@ def test_a_rate_limited_delivery_is_retried_after_retry_after(world: SlackWorld)
     ws = world.workspace_id()
     started = meetings.start_meeting(world.app.ctx, actor=Actor(ws, MEMBERS[0]), group_id=group_id)
     meeting_id = started.meeting.id or 0
+    now = datetime.now(UTC)
+    checks = run_once(world.app.engine, world.app.deliver, now=now)
+    assert checks.delivered == 2  # who is in the channel: when added, when started
     world.fake.fail_next(
         "chat.postMessage", "ratelimited", status=429, headers={"Retry-After": "7"}
     )
-    now = datetime.now(UTC)
     first = run_once(world.app.engine, world.app.deliver, now=now)
     assert (first.delivered, first.failed) == (0, 1)  # no sleeping it out inside the worker
     with world.app.engine.connect() as connection:
         waiting = connection.execute(
-            select(outbox.c.available_at, outbox.c.last_error).where(outbox.c.status == "pending")
-        ).one()
+            select(outbox.c.available_at, outbox.c.last_error)
+            .where(outbox.c.status == "pending", outbox.c.attempts == 1)
+        ).one()  # the card (its update, queued after the check, waits behind it)
     assert waiting.available_at == now + timedelta(seconds=7)
     assert "rate limited" in (waiting.last_error or "")
     assert (
