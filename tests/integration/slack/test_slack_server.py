@@ -304,8 +304,9 @@ def test_a_rate_limited_delivery_is_retried_after_retry_after(world: SlackWorld)
     assert (first.delivered, first.failed) == (0, 1)  # no sleeping it out inside the worker
     with world.app.engine.connect() as connection:
         waiting = connection.execute(
-            select(outbox.c.available_at, outbox.c.last_error)
-            .where(outbox.c.status == "pending", outbox.c.attempts == 1)
+            select(outbox.c.available_at, outbox.c.last_error).where(
+                outbox.c.status == "pending", outbox.c.attempts == 1
+            )
         ).one()  # the card (its update, queued after the check, waits behind it)
     assert waiting.available_at == now + timedelta(seconds=7)
     assert "rate limited" in (waiting.last_error or "")
