@@ -6,7 +6,7 @@ points below, and render the ``Reply`` with ``render``. See ``dispatch`` for the
 points, ``table`` for the words and ids, ``handlers`` for what each intent does.
 """
 
-from core.domain.common import Locale, Platform
+from core.domain.common import Locale, Platform, is_ref, strip_control
 from core.interactions.dispatch import (
     Who,
     action,
@@ -15,10 +15,10 @@ from core.interactions.dispatch import (
     send_later,
     submit,
     thread_message,
-    workspace_id,
 )
 from core.interactions.render import Rendered, field_errors, meeting_now, render
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
+from core.interactions.workspaces import UnknownWorkspace, admit, workspace_id
 
 __all__ = [
     "FormRequest",
@@ -28,14 +28,18 @@ __all__ = [
     "Rendered",
     "Reply",
     "Screen",
+    "UnknownWorkspace",
     "Who",
     "action",
     "actor_of",
+    "admit",
     "command",
     "field_errors",
+    "is_ref",
     "meeting_now",
     "render",
     "send_later",
+    "strip_control",
     "submit",
     "thread_message",
     "workspace_id",

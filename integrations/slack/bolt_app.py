@@ -13,10 +13,13 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
+from core import interactions
+from core.i18n import t
+from core.interactions import Locale, Platform
 from core.services import delivery
 from core.services.context import Context
 from integrations.settings import Settings
-from integrations.slack import listeners
+from integrations.slack import inbound, listeners
 from integrations.slack.runtime import Runtime, web_client
 
 log = logging.getLogger("intervision.slack")
@@ -62,6 +65,7 @@ def build_bolt(
             return web_client(settings, token)
 
         runtime = Runtime(ctx=ctx, settings=settings, client_for_team=client_for_team)
+    bolt.middleware(_known_workspace(runtime))
     bolt.middleware(_first_delivery_only(ctx))
     listeners.register(bolt, runtime)
 
@@ -90,6 +94,41 @@ def delivery_key(body: dict[str, Any]) -> str | None:
         marker = body.get("trigger_id") or actions[0].get("action_ts")
         return f"{team}:action:{marker}" if marker else None
     return None
+
+
+def _known_workspace(runtime: Runtime) -> Callable[..., Any]:
+    """Only workspaces the core serves (docs/decisions/0014): one it knows, or one Slack
+    vouches for now, because Bolt found the app's installation there (OAuth) or it is the
+    team of the one bot token (``auth.test``). Anything else is refused and stores nothing:
+    a slash command is told the app is not installed there, an event is acknowledged and
+    dropped (Slack would redeliver a refused one), other requests get 403."""
+
+    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+        body = req.body
+        team = inbound.team_of(body)
+        installed = _installed(req, team)
+        if interactions.admit(runtime.ctx, Platform.SLACK, team, installed=installed) is not None:
+            return next()
+        log.warning("Slack: refused a request from team %r: not installed there", team[:80])
+        if body.get("command"):
+            locale: Locale = "nl" if body.get("command") == "/intervisie" else "en"
+            return BoltResponse(status=200, body=t("slack.not_installed", locale))
+        if body.get("type") == "event_callback":
+            return BoltResponse(status=200, body="")
+        return BoltResponse(status=403, body="")
+
+    return middleware
+
+
+def _installed(req: BoltRequest, team: str) -> bool:
+    """Whether Bolt authorized this request with a bot token of ``team``: its installation
+    (OAuth), or the one bot token whose ``auth.test`` names this team (or its enterprise,
+    for an organisation-wide install)."""
+    found = req.context.authorize_result
+    if found is None or not found.bot_token:
+        return False
+    enterprise = inbound.enterprise_of(req.body)
+    return found.team_id == team or bool(found.enterprise_id and found.enterprise_id == enterprise)
 
 
 def _first_delivery_only(ctx: Context) -> Callable[..., Any]:

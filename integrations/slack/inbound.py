@@ -15,19 +15,54 @@ Body = dict[str, Any]
 
 
 def team_of(body: Body) -> str:
-    """The workspace of a request: the team the app is installed in."""
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
-    return str(team or (body.get("user") or {}).get("team_id") or "")
+    """The workspace of a request: the team the app is installed in, found as Bolt finds
+    it (``context.team_id``): in a Slack Connect channel the envelope's ``team_id`` is the
+    host organisation, and our installation is ``authorizations[0].team_id``."""
+    return str(_team_in(body) or "")
+
+
+def _team_in(body: Body) -> Any:
+    view = body.get("view")
+    if isinstance(view, dict) and view.get("app_installed_team_id") is not None:
+        return view["app_installed_team_id"]
+    team = body.get("team")
+    if team is not None:
+        if isinstance(team, str):
+            return team
+        if "id" in team:
+            return team.get("id")
+    if body.get("authorizations"):
+        return _team_in(body["authorizations"][0])
+    if "team_id" in body:
+        return body.get("team_id")
+    for key in ("event", "user", "view"):
+        if isinstance(body.get(key), dict):
+            inner = body[key]
+            return _team_in(inner) if key == "event" else inner.get("team_id")
+    return None
+
+
+def enterprise_of(body: Body) -> str | None:
+    enterprise = body.get("enterprise")
+    if isinstance(enterprise, dict):
+        enterprise = enterprise.get("id")
+    authorizations = body.get("authorizations") or [{}]
+    found = enterprise or authorizations[0].get("enterprise_id") or body.get("enterprise_id")
+    return str(found) if found else None
 
 
 def user_of(body: Body) -> str:
-    return str((body.get("user") or {}).get("id") or body.get("user_id") or "")
+    user = body.get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return str(user or body.get("user_id") or "")
 
 
 def channel_of(body: Body) -> str | None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
+    channel = body.get("channel")
+    if isinstance(channel, dict):
+        channel = channel.get("id")
+    channel = channel or (body.get("container") or {}).get("channel_id")
     return str(channel) if channel else None
 
 

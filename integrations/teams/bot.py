@@ -119,7 +119,7 @@ class TeamsBot:
                 "service_url": activity.service_url,
                 "tenant_id": activity.tenant,
                 "conversation_id": activity.channel,
-                "team_id": (activity.channel_data.get("team") or {}).get("id"),
+                "team_id": activity.team_id,
                 "bot_id": activity.recipient.id,
             }
             key = channel_key(activity.channel)

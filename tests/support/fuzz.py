@@ -63,7 +63,8 @@ def nasty_text(max_size: int = 40) -> st.SearchStrategy[str]:
     control = st.sampled_from([chr(c) for c in (*range(0, 32), 127, 0x85, 0x2028)])
     mixed = st.text(st.one_of(_UNICODE, control), max_size=max_size)
     long = st.integers(min_value=2990, max_value=3010).map(lambda n: "x" * n)
-    return st.one_of(st.sampled_from(NASTY), mixed, long)
+    deep = st.integers(min_value=1000, max_value=1400).map(lambda n: "[" * n)  # JSON's depth
+    return st.one_of(st.sampled_from(NASTY), mixed, long, deep)
 
 
 def json_values(text: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[Any]:
