@@ -126,7 +126,7 @@ def _open_form(value: str, base: Base) -> i.Intent:
     """``{"form": "form.case", "group_id": 3}``: a form offered earlier as a button."""
     try:
         named = json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidInput("input.bad_reference") from None
     if not isinstance(named, dict) or not isinstance(named.get("form"), str):
         raise InvalidInput("input.bad_reference")

@@ -65,6 +65,7 @@ def build_bolt(
             return web_client(settings, token)
 
         runtime = Runtime(ctx=ctx, settings=settings, client_for_team=client_for_team)
+    bolt.middleware(_well_formed)
     bolt.middleware(_known_workspace(runtime))
     bolt.middleware(_first_delivery_only(ctx))
     listeners.register(bolt, runtime)
@@ -94,6 +95,16 @@ def delivery_key(body: dict[str, Any]) -> str | None:
         marker = body.get("trigger_id") or actions[0].get("action_ts")
         return f"{team}:action:{marker}" if marker else None
     return None
+
+
+def _well_formed(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+    """The shape ``SlackGate`` checks over HTTP, for requests over Socket Mode too."""
+    try:
+        inbound.check(req.body)
+    except ValueError as exc:
+        log.warning("Slack: refused a request (400): not a Slack payload: %s", inbound.problem(exc))
+        return BoltResponse(status=400, body="")
+    return next()
 
 
 def _known_workspace(runtime: Runtime) -> Callable[..., Any]:

@@ -166,3 +166,8 @@ def test_a_moment_out_of_reach_is_refused_on_its_input(moment: str) -> None:
 def test_text_keeps_line_breaks_and_tabs_and_loses_other_control_characters() -> None:
     form = FormValues({}, {a.INPUT_TITLE: "Night\x00 shift\r\nrota\tweek\x1b[0m\ud800"})
     assert form.text(a.INPUT_TITLE) == "Night shift\nrota\tweek[0m"
+
+
+def test_a_button_naming_a_form_in_json_too_deep_to_read_is_refused() -> None:
+    with pytest.raises(InvalidInput):
+        from_action(a.OPEN_OFFERED_FORM, "[" * 1500, base())
