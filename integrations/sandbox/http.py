@@ -70,7 +70,7 @@ class Request:
         if self.origin is not None and urlsplit(self.origin).netloc != self.host:
             return False
         token, sent = self.session or "", self.value(CSRF_FIELD)
-        return bool(token) and hmac.compare_digest(token, sent)
+        return bool(token) and hmac.compare_digest(token.encode(), sent.encode())
 
 
 def new_session() -> str:
