@@ -47,9 +47,10 @@ text and JSON), and lone surrogates (no database can store them)."""
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 _NOT_IN_REF = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 
-MAX_REF = 255
-"""The longest platform id the product stores or looks up (a Teams conversation id with
-its thread is the longest we meet, well under this)."""
+MAX_REF = 200
+"""The longest platform id the product stores or looks up: a column holds 255 characters,
+and keys made of an id (``channel:<id>``) need room. A Teams conversation id with its
+thread, the longest we meet, is well under it."""
 
 
 def strip_control(value: str) -> str:

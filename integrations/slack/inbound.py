@@ -24,8 +24,8 @@ SlackId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{0,64}$")]
 """A Slack id (``T0TEAM0001``, ``U0MEMBER01``, ``C0GROUP001``): letters and digits."""
 Ts = Annotated[str, Field(pattern=r"^[0-9]{1,12}(\.[0-9]{1,9})?$")]
 """A message timestamp (``1700000001.000001``): a message's id in its channel."""
-Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,255}$")]
-"""A trigger id or an event id."""
+Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,128}$")]
+"""A trigger id or an event id (short enough that a dedupe key made of one fits)."""
 URL = Annotated[str, Field(max_length=2048, pattern=r"^https?://[\x21-\x7e]+$")]
 Word = Annotated[str, Field(max_length=255)]
 Epoch = Annotated[StrictInt, Field(ge=0, le=32503680000)]

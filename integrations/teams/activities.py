@@ -1,7 +1,7 @@
 """Who and where an activity is from: the mapping from Teams' wire format to core refs.
 
 The models type every field this adapter reads: an activity whose ids are not ids
-(control characters, over 255 characters, an object where text belongs) fails
+(control characters, over 200 characters, an object where text belongs) fails
 validation and is answered 400 at the edge (``integrations.teams.Endpoint``)."""
 
 from __future__ import annotations

@@ -148,14 +148,19 @@ def _invoked_as(activity: Activity) -> str:
 
 def event_key(activity: Activity) -> str:
     """Activity ids are unique within a conversation only; every edit of a message is an
-    event of its own."""
-    conversation = activity.conversation.id
+    event of its own. Each id over 100 characters is shortened to its hash, so that the key
+    fits the 255 characters it is stored in."""
+    conversation, activity_id = _short(activity.conversation.id), _short(activity.id)
     if activity.type == "messageUpdate":
         digest = hashlib.sha256((activity.text or "").encode()).hexdigest()[:16]
-        return f"{conversation}:edit:{activity.id}:{digest}"
+        return f"{conversation}:edit:{activity_id}:{digest}"
     if activity.id:
-        return f"{conversation}:{activity.id}"
+        return f"{conversation}:{activity_id}"
     return hashlib.sha256(activity.model_dump_json().encode()).hexdigest()
+
+
+def _short(ref: str) -> str:
+    return ref if len(ref) <= 100 else "#" + hashlib.sha256(ref.encode()).hexdigest()[:40]
 
 
 def _invoke_ok() -> dict[str, Any]:

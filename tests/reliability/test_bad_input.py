@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from core.domain.common import MAX_REF
 from core.domain.meeting import MeetingState
 from core.services import meetings, preparation, queries
 from core.services.context import Actor
@@ -21,8 +22,10 @@ from core.views import actions as a
 from integrations.slack import inbound
 from tests.support import recorded, stored
 from tests.support.slack_fake import TEAM, fixture
-from tests.support.slack_meeting import meeting, settle
+from tests.support.slack_meeting import finish, meeting, settle
 from tests.support.slack_world import FACILITATOR, MANAGER, MEMBERS, SlackWorld, slack_world
+from tests.support.teams_harness import TeamsHarness, running_teams
+from tests.support.teams_servers import MicrosoftStandIns
 
 OWNER = MEMBERS[1]
 
@@ -186,3 +189,36 @@ def test_every_recorded_payload_is_well_formed_and_read_in_bolts_workspace(name:
     if name == "slack_connect_thread_reply":
         assert inbound.team_of(body) == TEAM
 
+
+
+# ------------------------------------------------------------------ ids at their longest
+
+
+def test_slack_ids_at_their_longest_fit_what_stores_them(world: SlackWorld) -> None:
+    world.add_group()
+    envelope = fixture("thread_reply")
+    envelope["event_id"] = "E" * 128
+    assert world.sender.event(envelope)[0] == 200
+    envelope["event_id"] = "E" * 129
+    assert world.sender.event(envelope)[0] == 400
+    finish(world)
+
+
+@pytest.fixture
+def teams(
+    db_url: str, microsoft: MicrosoftStandIns, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TeamsHarness]:
+    with running_teams(db_url, microsoft, monkeypatch) as harness:
+        yield harness
+
+
+def test_teams_ids_at_their_longest_fit_what_stores_them(teams: TeamsHarness) -> None:
+    """A conversation id and an activity id as long as ids may be: the dedupe key made of
+    them still fits its column (PostgreSQL refused it: a 500); one character more is no id."""
+    activity = teams.personal_message("aad-1", "help")
+    activity["conversation"]["id"] = "a:" + "x" * (MAX_REF - 2)
+    for kind in ("message", "messageUpdate"):
+        activity.update(type=kind, id="f:" + "y" * (MAX_REF - 2))
+        assert teams.post(activity)[0] == 200
+    activity["id"] += "y"
+    assert teams.post(activity)[0] == 400
