@@ -22,7 +22,7 @@ from sqlalchemy import Engine
 
 from tests.conftest import DATABASES, _postgres_database
 
-EXAMPLES = int(os.environ.get("INTERVISION_FUZZ_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("INTERVISION_FUZZ_EXAMPLES", "100"))
 
 settings.register_profile(
     "intervision-fuzz",
