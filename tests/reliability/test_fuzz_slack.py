@@ -275,7 +275,7 @@ def test_malformed_slack_requests_are_answered_without_a_server_error(
 ) -> None:
     kind = data.draw(st.sampled_from(REQUESTS))
     body, content_type = data.draw(kind(slack))
-    mark = len(slack.log.records)
+    mark, before = len(slack.log.records), stored.all_rows(slack.world.app.engine)
     status, answer = slack.world.sender.post(
         body.encode("utf-8", "surrogatepass"), content_type
     )
@@ -283,6 +283,8 @@ def test_malformed_slack_requests_are_answered_without_a_server_error(
     event(f"{kind.__name__}: {status}")
     slack.listeners.drain()
     assert slack.log.since(mark) == []
+    if status >= 400:
+        assert stored.all_rows(slack.world.app.engine) == before  # a refusal stores nothing
     assert stored.workspaces(slack.world.app.engine) <= {("slack", TEAM)}
 
 
