@@ -158,10 +158,12 @@ def invoke_of(activity: Activity) -> Invoke | None:
     if activity.type != "invoke" or activity.name != "adaptiveCard/action":
         return None
     value = activity.value if isinstance(activity.value, dict) else {}
-    action = value.get("action") or {}
+    found = value.get("action")
+    action: dict[str, Any] = found if isinstance(found, dict) else {}
     raw = action.get("data")
     data: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
-    return Invoke(verb=str(action.get("verb") or ""), data=data)
+    verb = action.get("verb")
+    return Invoke(verb=verb if isinstance(verb, str) else "", data=data)
 
 
 def reference_of(activity: Activity, bot_id: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ with its retries, so no request waits on Microsoft)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from typing import Any
 
@@ -152,11 +153,16 @@ def event_key(activity: Activity) -> str:
     fits the 255 characters it is stored in."""
     conversation, activity_id = _short(activity.conversation.id), _short(activity.id)
     if activity.type == "messageUpdate":
-        digest = hashlib.sha256((activity.text or "").encode()).hexdigest()[:16]
+        digest = _digest(activity.text or "")[:16]
         return f"{conversation}:edit:{activity_id}:{digest}"
     if activity.id:
         return f"{conversation}:{activity_id}"
-    return hashlib.sha256(activity.model_dump_json().encode()).hexdigest()
+    return _digest(json.dumps(activity.model_dump(mode="json"), sort_keys=True))
+
+
+def _digest(text: str) -> str:
+    """JSON may carry a lone surrogate (``"\\ud800"``), which is no UTF-8: hashed as is."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _short(ref: str) -> str:

@@ -222,3 +222,21 @@ def test_teams_ids_at_their_longest_fit_what_stores_them(teams: TeamsHarness) ->
         assert teams.post(activity)[0] == 200
     activity["id"] += "y"
     assert teams.post(activity)[0] == 400
+
+
+def test_teams_text_that_is_no_unicode_is_answered(teams: TeamsHarness) -> None:
+    """JSON can carry a lone surrogate (``"\\ud800"``); an edit's dedupe key hashed it as
+    UTF-8, which it is not: a 500."""
+    activity = teams.personal_message("aad-1", "help \ud800")
+    assert teams.post(activity)[0] == 200
+    activity.update(type="messageUpdate", id="")
+    assert teams.post(activity)[0] == 200
+    activity.update(id="1795424400999")
+    assert teams.post(activity)[0] == 200
+
+
+def test_an_invoke_whose_action_is_no_object_is_answered(teams: TeamsHarness) -> None:
+    activity = teams.card_action("aad-1", "meeting.advance", {})
+    for action in ("a string", ["list"], 5, {"verb": ["x"], "data": "y"}):
+        activity["value"] = {"action": action}
+        assert teams.post(activity)[0] == 200
