@@ -23,6 +23,8 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from core.interactions.table import ACTIONS, FORMS
+from core.services import meetings, preparation, queries
+from core.services.context import Actor
 from core.views import actions as a
 from integrations.slack.blocks import LANGUAGE_KEY as LANGUAGE
 from tests.reliability.conftest import FUZZ, ErrorLog
@@ -30,7 +32,14 @@ from tests.support import stored
 from tests.support.fuzz import json_values, mutated, nasty_text
 from tests.support.slack_fake import TEAM, fixture
 from tests.support.slack_meeting import _listener_pool, root_posts, settle
-from tests.support.slack_world import CHANNEL, MEMBERS, SECRET, SlackWorld, slack_world
+from tests.support.slack_world import (
+    CHANNEL,
+    FACILITATOR,
+    MEMBERS,
+    SECRET,
+    SlackWorld,
+    slack_world,
+)
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -68,25 +77,42 @@ class Fuzzed:
 @pytest.fixture(scope="module")
 def slack(module_db_url: str, error_log: ErrorLog) -> Iterator[Fuzzed]:
     with slack_world(module_db_url) as world:
-        group_id = world.add_group()
-        assert world.command(MEMBERS[0], "start")[0] == 200
-        world.fake.wait_for(lambda: root_posts(world), what="the meeting card")
-        settle(world)
-        with world.app.ctx.uow() as uow:
-            [meeting] = uow.meetings.for_group(group_id)
-        root_ts = str(world.fake.history[CHANNEL][0]["ts"])
+        group_id, meeting_id, root_ts = _running_meeting(world)
         listeners = TrackingExecutor()
         bolt = _listener_pool(world)
         runner = _runner(world)
         runner.listener_executor = listeners
         bolt.shutdown(wait=True)
         mark = len(error_log.records)
-        yield Fuzzed(world, listeners, error_log, meeting.id or 0, root_ts, group_id)
+        yield Fuzzed(world, listeners, error_log, meeting_id, root_ts, group_id)
         listeners.drain()
         settle(world)
         assert error_log.since(mark) == []
         assert stored.control_characters(world.app.engine) == []
         assert world.fake.problems == []
+
+
+def _running_meeting(world: SlackWorld) -> tuple[int, int, str]:
+    """A group whose meeting, started in its channel, is in its gossip round (so any member's
+    thread reply is a contribution); the card's ts."""
+    group_id = world.add_group(method_id="gossip")
+    assert world.command(MEMBERS[0], "start")[0] == 200
+    world.fake.wait_for(lambda: root_posts(world), what="the meeting card")
+    ctx, workspace = world.app.ctx, world.workspace_id()
+    with ctx.uow() as uow:
+        [meeting] = uow.meetings.for_group(group_id)
+    meeting_id = meeting.id or 0
+    owner, lead = Actor(workspace, MEMBERS[1]), Actor(workspace, FACILITATOR)
+    case = preparation.submit_case(
+        ctx, actor=owner, group_id=group_id, title="A", help_question="?"
+    )
+    meetings.choose_case(ctx, actor=lead, meeting_id=meeting_id, case_id=case.id or 0)
+    for _ in range(3):  # to the gossip round: everyone but the case owner, freely
+        meetings.advance_phase(ctx, actor=lead, meeting_id=meeting_id)
+    settle(world)
+    post = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert post is not None and post.ref
+    return group_id, meeting_id, post.ref
 
 
 def _runner(world: SlackWorld) -> Any:
@@ -214,17 +240,18 @@ EVENTS = [
 
 @st.composite
 def slack_event(draw: st.DrawFn, fuzzed: Fuzzed) -> tuple[str, str]:
-    body = fixture(draw(st.sampled_from(EVENTS)))
-    inner = body.get("event")
-    if isinstance(inner, dict):
-        for holder in (inner, inner.get("message")):
-            if isinstance(holder, dict) and "thread_ts" in holder:
-                holder["thread_ts"] = fuzzed.root_ts
-                holder["channel"] = holder.get("channel") and CHANNEL
-        if "text" in inner:
-            inner["text"] = draw(nasty_text(60))
+    body = fixture(draw(st.sampled_from([*EVENTS, *["thread_reply"] * 5])))  # mostly replies
+    inner = body["event"]
+    ts = f"{1_700_000_000 + draw(st.integers(0, 10**8))}.000100"  # each reply a message of its own
+    for holder in (inner, inner.get("message")):
+        if isinstance(holder, dict) and "thread_ts" in holder:
+            holder.update(thread_ts=fuzzed.root_ts, ts=ts)
+            holder["channel"] = holder.get("channel") and CHANNEL
+            holder["text"] = draw(st.one_of(nasty_text(60), st.just("What if \x00 she knew?")))
+            holder["user"] = draw(st.sampled_from([*MEMBERS, FACILITATOR, "U0STRANGER"]))
     body["event_id"] = "Ev" + str(draw(st.integers(0, 10**9)))
-    body = draw(mutated(body))
+    if draw(st.booleans()):
+        body = draw(mutated(body))
     return json.dumps(body), "application/json"
 
 

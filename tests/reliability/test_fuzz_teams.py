@@ -77,7 +77,8 @@ def teams(
 
 
 def _running_meeting(teams: TeamsHarness) -> tuple[int, int]:
-    """A group in the channel whose meeting, started there, is in its first question round."""
+    """A group in the channel whose meeting, started there, is in its gossip round (so any
+    member's reply in the thread is a contribution)."""
     ctx = teams.app.ctx
     workspace = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0
     admin = Actor(workspace_id=workspace, person="", is_admin=True)
@@ -100,7 +101,7 @@ def _running_meeting(teams: TeamsHarness) -> tuple[int, int]:
         ctx, actor=owner, group_id=group_id, title="A", help_question="?"
     )
     meetings.choose_case(ctx, actor=lead, meeting_id=meeting_id, case_id=case.id or 0)
-    for _ in range(2):
+    for _ in range(3):  # to the gossip round: everyone but the case owner, freely
         meetings.advance_phase(ctx, actor=lead, meeting_id=meeting_id)
     return group_id, meeting_id
 
