@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from core.domain.common import DEFAULT_LOCALE, LOCALES, Locale, Platform
+from core.domain.common import DEFAULT_LOCALE, LOCALES, Locale, Platform, is_ref
 from core.domain.errors import DomainError, InvalidInput, NotFound, NotPossibleNow
 from core.domain.group import Mode
 from core.i18n import error_text, t
@@ -415,13 +415,13 @@ def _admin(ctx: Context, platform: str, external_id: str) -> Actor:
 
 
 def _workspace_configure(args: argparse.Namespace, out: Output) -> int:
-    external_id = _text(args.workspace, "--workspace")
+    external_id = _ref(args.workspace, "--workspace")
     settings = _settings()
     with _core(settings) as ctx:
         out.locale = args.locale or _workspace_locale(ctx, args.platform, external_id) or out.locale
         managers = _ids(args.managers, "--managers") if args.managers is not None else []
         if args.managers_channel is not None:
-            args.managers_channel = _text(args.managers_channel, "--managers-channel")
+            args.managers_channel = _ref(args.managers_channel, "--managers-channel")
         if args.time_zone is not None:
             _known_zone(args.time_zone)
         workspace = group_services.configure_workspace(
@@ -453,14 +453,14 @@ def _workspace_configure(args: argparse.Namespace, out: Output) -> int:
 
 
 def _group_create(args: argparse.Namespace, out: Output) -> int:
-    external_id = _text(args.workspace, "--workspace")
+    external_id = _ref(args.workspace, "--workspace")
     with _core(_settings()) as ctx:
         out.locale = args.locale or _workspace_locale(ctx, args.platform, external_id) or out.locale
         name = _text(args.name, "--name")
-        channel = _text(args.channel, "--channel")
+        channel = _ref(args.channel, "--channel")
         members = _ids(args.members, "--members")
-        facilitator = None if args.facilitator is None else _text(args.facilitator, "--facilitator")
-        managers = [_text(manager, "--manager") for manager in args.manager]
+        facilitator = None if args.facilitator is None else _ref(args.facilitator, "--facilitator")
+        managers = [_ref(manager, "--manager") for manager in args.manager]
         if args.method not in ctx.methods:
             raise NotFound("cli.unknown_method", method=args.method)
         created = group_services.create_group(
@@ -489,7 +489,8 @@ def _group_list(args: argparse.Namespace, out: Output) -> int:
     with _core(_settings()) as ctx, ctx.uow() as uow:
         workspace_id = None
         if args.workspace is not None:
-            found = uow.workspaces.find(Platform(args.platform), args.workspace)
+            external_id = _ref(args.workspace, "--workspace")
+            found = uow.workspaces.find(Platform(args.platform), external_id)
             if found is None:
                 raise NotFound(
                     "cli.workspace_unknown", workspace=f"{args.platform}:{args.workspace}"
@@ -518,11 +519,19 @@ def _text(value: str, option: str) -> str:
     return value.strip()
 
 
+def _ref(value: str, option: str) -> str:
+    """An id given with ``option`` (a workspace, channel or person): refused when it is
+    empty or cannot be one (too long, control characters)."""
+    if not is_ref(_text(value, option)):
+        raise InvalidInput("cli.not_an_id", option=option)
+    return value.strip()
+
+
 def _ids(value: str, option: str) -> list[str]:
     items = [item.strip() for item in value.split(",") if item.strip()]
     if not items:
         raise InvalidInput("cli.ids_expected", option=option)
-    return items
+    return [_ref(item, option) for item in items]
 
 
 def _known_zone(value: str) -> None:

@@ -6,7 +6,7 @@ points below, and render the ``Reply`` with ``render``. See ``dispatch`` for the
 points, ``table`` for the words and ids, ``handlers`` for what each intent does.
 """
 
-from core.domain.common import Locale, Platform
+from core.domain.common import Locale, Platform, is_ref, strip_control
 from core.interactions.dispatch import (
     Who,
     action,
@@ -16,10 +16,10 @@ from core.interactions.dispatch import (
     send_later,
     submit,
     thread_message,
-    workspace_id,
 )
 from core.interactions.render import Rendered, field_errors, meeting_now, render
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
+from core.interactions.workspaces import UnknownWorkspace, admit, workspace_id
 from core.services.guard import AlreadyApplied, RequestGuard, guarded
 
 __all__ = [
@@ -32,16 +32,20 @@ __all__ = [
     "Reply",
     "RequestGuard",
     "Screen",
+    "UnknownWorkspace",
     "Who",
     "action",
     "actor_of",
+    "admit",
     "channel_changed",
     "command",
     "field_errors",
     "guarded",
+    "is_ref",
     "meeting_now",
     "render",
     "send_later",
+    "strip_control",
     "submit",
     "thread_message",
     "workspace_id",

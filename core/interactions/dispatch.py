@@ -23,6 +23,7 @@ from core.interactions import intents as i
 from core.interactions import table
 from core.interactions.handlers import HANDLERS, Call
 from core.interactions.replies import Notice, Reply
+from core.interactions.workspaces import workspace_id
 from core.services import groups, notify, queries
 from core.services.context import Actor, Context
 from core.services.guard import AlreadyApplied, RequestGuard, guarded
@@ -176,18 +177,8 @@ def dispatch(ctx: Context, intent: i.Intent, *, locale: Locale) -> Reply:
 
 
 def actor_of(ctx: Context, who: Who) -> Actor:
-    """The person within their workspace (created on first contact, then remembered)."""
+    """The person within their workspace, which the adapter admitted (``workspaces.admit``)."""
     return Actor(workspace_id=workspace_id(ctx, who.platform, who.workspace), person=who.person)
-
-
-def workspace_id(ctx: Context, platform: Platform, external_id: str) -> int:
-    """Our id of a platform's workspace (created on first contact, then remembered)."""
-    key = (platform.value, external_id)
-    known = ctx.workspace_ids.get(key)
-    if known is None:
-        found = groups.ensure_workspace(ctx, platform=platform, external_id=external_id)
-        known = ctx.workspace_ids[key] = found.id or 0
-    return known
 
 
 def _run(

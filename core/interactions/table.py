@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from core.domain.common import Locale
+from core.domain.common import Locale, strip_control
 from core.domain.errors import InvalidInput
 from core.domain.goals import Criterion
 from core.domain.group import Cadence, Mode
@@ -83,7 +83,7 @@ def command_language(text: str) -> Locale | None:
 
 def from_command(text: str, base: Base) -> i.Intent:
     """``"casus"`` -> OpenCaseForm; an unknown word -> ShowHelp that names it."""
-    word, _, rest = (text or "").strip().partition(" ")
+    word, _, rest = strip_control(text or "").strip().partition(" ")
     entry = COMMAND_WORDS.get(word.lower())
     if entry is None:
         return i.ShowHelp(unknown_word=word[:40], **base)
@@ -99,14 +99,17 @@ def _meeting(value: str) -> tuple[int | None, str]:
 
 def _case_choice(value: str, base: Base) -> i.Intent:
     meeting_id, case = _meeting(value)
-    if not case.isdigit():
+    case_id = a.id_number(case)
+    if case_id is None:
         raise InvalidInput("input.bad_reference")
-    return i.ChooseCase(meeting_id=meeting_id, case_id=int(case), **base)
+    return i.ChooseCase(meeting_id=meeting_id, case_id=case_id, **base)
 
 
 def _positioned(kind: Callable[..., i.Intent]) -> Callable[[str, Base], i.Intent]:
     def build(value: str, base: Base) -> i.Intent:
         meeting_id, position = _meeting(value)
+        if position and a.text_id(position.replace(":", "_")) is None:
+            raise InvalidInput("input.bad_reference")  # a meeting's position: "phase:3"
         return kind(meeting_id=meeting_id, position=position or None, **base)
 
     return build
@@ -120,17 +123,46 @@ def _of_meeting(kind: Callable[..., i.Intent]) -> Callable[[str, Base], i.Intent
 
 
 def _open_form(value: str, base: Base) -> i.Intent:
+    """``{"form": "form.case", "group_id": 3}``: a form offered earlier as a button."""
     try:
         named = json.loads(value)
-        return i.OpenForm(
-            form=str(named["form"]),
-            group_id=int(named["group_id"]) if named.get("group_id") else None,
-            meeting_id=int(named["meeting_id"]) if named.get("meeting_id") else None,
-            goal_id=str(named["goal_id"]) if named.get("goal_id") else None,
-            **base,
-        )
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, RecursionError):
         raise InvalidInput("input.bad_reference") from None
+    if not isinstance(named, dict) or not isinstance(named.get("form"), str):
+        raise InvalidInput("input.bad_reference")
+    return i.OpenForm(
+        form=named["form"],
+        group_id=_optional_number(named.get("group_id")),
+        meeting_id=_optional_number(named.get("meeting_id")),
+        goal_id=_optional_text_id(named.get("goal_id")),
+        **base,
+    )
+
+
+def _optional_number(value: object) -> int | None:
+    """An id in a button's JSON: absent, or a number (or its digits) in the database's range."""
+    if value is None or value == "":
+        return None
+    found = None if isinstance(value, bool) else a.id_number(str(value))
+    if found is None or not isinstance(value, int | str):
+        raise InvalidInput("input.bad_reference")
+    return found
+
+
+def _optional_text_id(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    found = a.text_id(value)
+    if found is None:
+        raise InvalidInput("input.bad_reference")
+    return found
+
+
+def _task(value: str, base: Base) -> i.Intent:
+    task_id = a.text_id(value)
+    if task_id is None:
+        raise InvalidInput("input.bad_reference")
+    return i.CompleteTask(task_id=task_id, **base)
 
 
 ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
@@ -145,7 +177,7 @@ ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
     a.MEETING_CONTRIBUTE: _positioned(i.OpenContributeForm),
     a.CASE_OPEN_FORM: lambda value, base: i.OpenCaseForm(**base),
     a.GOALS_OPEN_FORM: lambda value, base: i.OpenGoalForm(**base),
-    a.TASK_DONE: lambda value, base: i.CompleteTask(task_id=value, **base),
+    a.TASK_DONE: _task,
     a.OPEN_OFFERED_FORM: _open_form,
     a.CHANNEL_ACCEPT: lambda value, base: i.AcceptChannel(**base),
 }
@@ -179,7 +211,7 @@ def _goal(v: FormValues, base: Base) -> i.Intent:
         where_and_when=v.text(a.INPUT_WHERE_WHEN),
         deadline=v.date(a.INPUT_DEADLINE),
         ticked=v.choices(a.INPUT_CRITERIA, Criterion),
-        goal_id=v.state.get("goal_id") or None,
+        goal_id=_optional_text_id(v.state.get("goal_id")),
         **base,
     )
 
@@ -188,9 +220,9 @@ def _group(v: FormValues, base: Base) -> i.Intent:
     locale = v.text(a.INPUT_LOCALE).strip()
     return i.CreateGroup(
         name=v.text(a.INPUT_NAME),
-        channel=v.text(a.INPUT_CHANNEL).strip(),
-        members=v.many(a.INPUT_MEMBERS),
-        facilitator=v.optional(a.INPUT_FACILITATOR),
+        channel=v.person(a.INPUT_CHANNEL) or "",
+        members=v.people(a.INPUT_MEMBERS),
+        facilitator=v.person(a.INPUT_FACILITATOR),
         method_id=v.text(a.INPUT_METHOD).strip() or "incident",
         cadence=v.choice(a.INPUT_CADENCE, Cadence, Cadence.MONTHLY),
         mode=v.choice(a.INPUT_MODE, Mode, Mode.LIVE),

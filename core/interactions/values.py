@@ -5,6 +5,11 @@ person or a channel; a list of strings (or one comma-separated string) for sever
 choices; an ISO date ``YYYY-MM-DD``; a moment as ISO 8601 (with an offset, or without one
 meaning the person's own time zone) or as epoch seconds. Anything else is refused here,
 once, with a clear message about the input concerned (``InvalidInput`` with ``field``).
+
+Whatever a platform or a person sends is read carefully: text loses its control characters
+(``strip_control``), a person or channel must look like a platform id (``is_ref``), a number
+is ASCII digits within the database's range, a date or moment lies between ``EARLIEST`` and
+``LATEST`` (a typo, not a plan, beyond them; and no date arithmetic overflows).
 """
 
 from __future__ import annotations
@@ -14,9 +19,15 @@ from datetime import UTC, date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from core.domain.common import is_ref, strip_control
 from core.domain.errors import InvalidInput
+from core.views.actions import id_number
 
 E = TypeVar("E")
+
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2999, 12, 31)
+_LATEST_EPOCH = int(datetime(3000, 1, 1, tzinfo=UTC).timestamp())
 
 
 class FormValues:
@@ -32,8 +43,8 @@ class FormValues:
         if value is None:
             return ""
         if isinstance(value, list | tuple):
-            return str(value[0]) if value else ""
-        return str(value)
+            value = value[0] if value else ""
+        return strip_control(str(value))
 
     def optional(self, input_id: str) -> str | None:
         return self.text(input_id).strip() or None
@@ -42,7 +53,23 @@ class FormValues:
         """Several choices: a list, or one comma-separated string (Adaptive Cards)."""
         value = self.values.get(input_id)
         items = value if isinstance(value, list | tuple) else str(value or "").split(",")
-        return tuple(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+        found = (strip_control(str(item)).strip() for item in items)
+        return tuple(dict.fromkeys(item for item in found if item))
+
+    def person(self, input_id: str) -> str | None:
+        """A person or channel chosen (a platform id), or None when none is."""
+        text = self.text(input_id).strip()
+        if text and not is_ref(text):
+            raise InvalidInput("input.unknown_choice", field=input_id, value=text[:40])
+        return text or None
+
+    def people(self, input_id: str) -> tuple[str, ...]:
+        """Several people chosen (``many``), each a platform id."""
+        found = self.many(input_id)
+        for item in found:
+            if not is_ref(item):
+                raise InvalidInput("input.unknown_choice", field=input_id, value=item[:40])
+        return found
 
     def flag(self, input_id: str, option: str = "yes") -> bool:
         return option in self.many(input_id)
@@ -66,21 +93,30 @@ class FormValues:
         if not text:
             return None
         try:
-            return date.fromisoformat(text)
+            found = date.fromisoformat(text)
         except ValueError:
             raise InvalidInput("input.bad_date", field=input_id, value=text[:40]) from None
+        if not EARLIEST <= found <= LATEST:
+            raise InvalidInput("input.bad_date", field=input_id, value=text[:40])
+        return found
 
     def moment(self, input_id: str, zone: str | None) -> datetime:
         """A required point in time; a value without an offset is in ``zone``."""
         text = self.text(input_id).strip()
         if not text:
             raise InvalidInput("error.text_required", field=input_id)
-        if text.isdigit():
-            return datetime.fromtimestamp(int(text), UTC)
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidInput("input.bad_date", field=input_id, value=text[:40]) from None
+        bad = InvalidInput("input.bad_date", field=input_id, value=text[:40])
+        if text.isascii() and text.isdigit():
+            if len(text) > 12 or int(text) > _LATEST_EPOCH:
+                raise bad
+            moment = datetime.fromtimestamp(int(text), UTC)
+        else:
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                raise bad from None
+        if not EARLIEST <= moment.date() <= LATEST:
+            raise bad
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=_zone(zone))
         return moment
@@ -97,20 +133,21 @@ class FormValues:
         text = str(self.state.get(key) or "").strip()
         if not text:
             return None
-        if not text.isdigit():
+        found = id_number(text)
+        if found is None:
             raise InvalidInput("input.bad_reference")
-        return int(text)
+        return found
 
 
 def _known(input_id: str, kind: Callable[[str], E], text: str) -> E:
     try:
         return kind(text)
-    except ValueError:
+    except (ValueError, TypeError):
         raise InvalidInput("input.unknown_choice", field=input_id, value=text[:40]) from None
 
 
 def _zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")

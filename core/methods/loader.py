@@ -58,12 +58,16 @@ def load_method_file(path: Path) -> Method:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise MethodFileError(path, [f"is not valid YAML{where}"]) from None
+    except RecursionError:
+        raise MethodFileError(path, ["is nested too deeply to read"]) from None
     if not isinstance(data, dict):
         raise MethodFileError(path, ["must be a mapping of fields (id, name, phases, ...)"])
     try:
         method = Method.model_validate(data)
     except ValidationError as exc:
         raise MethodFileError(path, [_describe(error) for error in exc.errors()]) from None
+    except RecursionError:
+        raise MethodFileError(path, ["refers to itself (an alias inside its anchor)"]) from None
     if method.id != path.stem:
         raise MethodFileError(path, [f"field 'id': {method.id!r} must match the file name"])
     return method

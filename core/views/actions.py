@@ -1,5 +1,7 @@
 """Ids of buttons and forms, shared by every adapter. Never spell these in a listener."""
 
+import re
+
 # Buttons on the meeting card and in its thread; their value is ``meeting_value``: the
 # meeting's id with its position (``meeting.position``) or a case id, so that a stale or
 # double click applies once and every platform knows the meeting without looking it up.
@@ -52,9 +54,31 @@ def meeting_value(meeting_id: int | None, detail: str = "") -> str:
     return f"{meeting_id or ''}|{detail}"
 
 
+MAX_ID = 2**31 - 1
+"""The largest id the database holds (a 32-bit integer on PostgreSQL)."""
+
+
+def id_number(text: str) -> int | None:
+    """Our id written in a button or a form (``"12"``), or None: only ASCII digits count
+    (``"²".isdigit()`` is true, but it is no number), and no more than ``MAX_ID``."""
+    text = text.strip()
+    if not (0 < len(text) <= 10 and text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+_TEXT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def text_id(value: object) -> str | None:
+    """One of our text ids (a goal's, a task's) written in a button or form, or None."""
+    return value if isinstance(value, str) and _TEXT_ID.fullmatch(value) else None
+
+
 def split_value(value: str) -> tuple[int | None, str]:
     """``meeting_value`` read back; a value without a meeting id gives None."""
     head, bar, detail = value.partition("|")
     if not bar:
         return None, value
-    return (int(head) if head.isdigit() else None), detail
+    return id_number(head), detail

@@ -75,7 +75,7 @@ class Request:
         if self.origin is not None and not addresses.origin_ok(self.origin, self.served_port):
             return False
         token, sent = self.session or "", self.value(CSRF_FIELD)
-        return bool(token) and hmac.compare_digest(token, sent)
+        return bool(token) and hmac.compare_digest(token.encode(), sent.encode())
 
 
 def served_port(environ: dict[str, Any]) -> int:

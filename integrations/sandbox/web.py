@@ -129,6 +129,8 @@ class Sandbox:
         path = request.path
         flashes = self.pop_flash(view.csrf)
         parts = [unquote(p) for p in path.strip("/").split("/")]
+        if len(parts) > 1 and parts[0] == "c" and not interactions.is_ref(parts[1]):
+            return "404 Not Found", screens.not_found(view)
         if path == "/":
             return "200 OK", screens.home(view, flashes)
         if path == "/groups/new":
@@ -164,6 +166,9 @@ class Sandbox:
             headers.append(cookie(LOCALE_COOKIE, locale))
             return redirect(start_response, back, headers)
         channel = request.value("channel") or None
+        if channel is not None and not interactions.is_ref(channel):
+            body = screens.refused_page(view, "sandbox.bad_request")
+            return page(start_response, body, status="400 Bad Request", headers=headers)
         who = view.who(channel=channel)
         flashes: list[Card] = []
         if request.path == "/prepare":

@@ -17,10 +17,9 @@ _socket_modes: dict[int, SocketMode] = {}
 
 
 def mount(app: App) -> None:
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-
     from core.interactions import Platform
     from integrations.slack.bolt_app import build_bolt
+    from integrations.slack.gate import SlackGate
     from integrations.slack.messenger import SlackMessenger
 
     settings = app.settings
@@ -41,7 +40,8 @@ def mount(app: App) -> None:
     else:
         log.warning("Slack: set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
         return
-    app.router.mount("/slack/", SlackRequestHandler(bolt))
+    assert settings.SLACK_SIGNING_SECRET
+    app.router.mount("/slack/", SlackGate(bolt, signing_secret=settings.SLACK_SIGNING_SECRET))
     app.messengers[Platform.SLACK] = SlackMessenger(runtime)
     if settings.SLACK_APP_TOKEN:
         from integrations.slack.socket_mode import SocketMode

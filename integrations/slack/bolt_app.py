@@ -13,6 +13,9 @@ from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
+from core import interactions
+from core.i18n import t
+from core.interactions import Locale, Platform
 from core.services import delivery
 from core.services.context import Context
 from integrations.settings import Settings
@@ -63,6 +66,8 @@ def build_bolt(
 
         runtime = Runtime(ctx=ctx, settings=settings, client_for_team=client_for_team)
     bolt.middleware(stamp_arrival)
+    bolt.middleware(_well_formed)
+    bolt.middleware(_known_workspace(runtime))
     bolt.middleware(_first_delivery_only(ctx))
     listeners.register(bolt, runtime)
 
@@ -78,6 +83,51 @@ class SlackNotInstalled(Exception):
     kept in the outbox and tried again later."""
 
     retry_after = 300.0
+
+
+def _well_formed(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+    """The shape ``SlackGate`` checks over HTTP, for requests over Socket Mode too."""
+    try:
+        inbound.check(req.body)
+    except ValueError as exc:
+        log.warning("Slack: refused a request (400): not a Slack payload: %s", inbound.problem(exc))
+        return BoltResponse(status=400, body="")
+    return next()
+
+
+def _known_workspace(runtime: Runtime) -> Callable[..., Any]:
+    """Only workspaces the core serves (docs/decisions/0014): one it knows, or one Slack
+    vouches for now, because Bolt found the app's installation there (OAuth) or it is the
+    team of the one bot token (``auth.test``). Anything else is refused and stores nothing:
+    a slash command is told the app is not installed there, an event is acknowledged and
+    dropped (Slack would redeliver a refused one), other requests get 403."""
+
+    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable[[], Any]) -> Any:
+        body = req.body
+        team = inbound.team_of(body)
+        installed = _installed(req, team)
+        if interactions.admit(runtime.ctx, Platform.SLACK, team, installed=installed) is not None:
+            return next()
+        log.warning("Slack: refused a request from team %r: not installed there", team[:80])
+        if body.get("command"):
+            locale: Locale = "nl" if body.get("command") == "/intervisie" else "en"
+            return BoltResponse(status=200, body=t("slack.not_installed", locale))
+        if body.get("type") == "event_callback":
+            return BoltResponse(status=200, body="")
+        return BoltResponse(status=403, body="")
+
+    return middleware
+
+
+def _installed(req: BoltRequest, team: str) -> bool:
+    """Whether Bolt authorized this request with a bot token of ``team``: its installation
+    (OAuth), or the one bot token whose ``auth.test`` names this team (or its enterprise,
+    for an organisation-wide install)."""
+    found = req.context.authorize_result
+    if found is None or not found.bot_token:
+        return False
+    enterprise = inbound.enterprise_of(req.body)
+    return found.team_id == team or bool(found.enterprise_id and found.enterprise_id == enterprise)
 
 
 def _first_delivery_only(ctx: Context) -> Callable[..., Any]:

@@ -19,6 +19,7 @@ from core.services import delivery
 from core.services.ports import Destination
 from core.views import actions as a
 from core.views.vocabulary import Button, Buttons, Card, Form, Text, spans
+from integrations.http_headers import retry_after
 from integrations.slack import blocks
 from integrations.slack.runtime import Runtime
 
@@ -141,8 +142,9 @@ class SlackMessenger:
             return getattr(self._client(to), method)(**args)
         except SlackApiError as exc:
             if exc.response.status_code == 429:
-                retry_after = float(exc.response.headers.get("Retry-After", "30") or 30)
-                raise SlackRetryLater("rate limited by Slack", retry_after) from exc
+                wait = retry_after(exc.response.headers.get("Retry-After"))
+                seconds = 30.0 if wait is None else wait
+                raise SlackRetryLater("rate limited by Slack", seconds) from exc
             raise
 
     def _post(self, to: Destination, channel: str, payload: dict[str, Any]) -> Any:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from core import interactions
 from core.interactions import Platform
 from integrations.teams.activities import Activity
 from integrations.teams.auth import KeySet, TokenValidator, Unauthorized
@@ -67,6 +68,7 @@ def mount(app: App) -> None:
         TeamsBot(app.ctx, messenger),
         validator,
         allow_unauthenticated=settings.TEAMS_ALLOW_UNAUTHENTICATED,
+        tenant=settings.MICROSOFT_APP_TENANT_ID,
     )
     if settings.TEAMS_ALLOW_UNAUTHENTICATED:
         log.warning(UNAUTHENTICATED_WARNING)
@@ -79,14 +81,26 @@ def _no_token() -> str:
 
 
 class Endpoint:
-    """The WSGI app at /api/messages: verify, parse, hand to the bot, answer."""
+    """The WSGI app at /api/messages: parse, verify, admit, hand to the bot, answer.
+
+    A body that is not an activity (``Activity`` names the fields we read) gets 400; a
+    token that is not right 401; an activity from another tenant than
+    MICROSOFT_APP_TENANT_ID, or from a tenant the app is not installed in, 403. Each
+    refusal is a warning in the log with its reason, and nothing is stored."""
 
     def __init__(
-        self, bot: TeamsBot, validator: TokenValidator, *, allow_unauthenticated: bool
+        self,
+        bot: TeamsBot,
+        validator: TokenValidator,
+        *,
+        allow_unauthenticated: bool,
+        tenant: str | None = None,
     ) -> None:
         self.bot = bot
         self.validator = validator
         self.allow_unauthenticated = allow_unauthenticated
+        self.tenant = tenant
+        """The one tenant served (single-tenant bot), or None: every tenant installed in."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -99,7 +113,8 @@ class Endpoint:
             return respond(start_response, "400 Bad Request", b"body required\n")
         try:
             activity = Activity.model_validate(json.loads(environ["wsgi.input"].read(length)))
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError) as exc:
+            log.warning("Microsoft Teams: refused a body that is no activity (400): %s", _why(exc))
             return respond(start_response, "400 Bad Request", b"not an activity\n")
         authorization = environ.get("HTTP_AUTHORIZATION")
         if authorization or not self.allow_unauthenticated:
@@ -122,8 +137,34 @@ class Endpoint:
                 activity.channel or "-",
                 activity.from_.aad_object_id or "-",
             )
+        refusal = self.refusal(activity)
+        if refusal is not None:
+            log.warning("Microsoft Teams: refused an activity (403): %s", refusal)
+            return respond(start_response, "403 Forbidden", b"tenant not served\n")
         answer = self.bot.handle(activity)
         if answer is None:
             return respond(start_response, "200 OK", b"")
         body = json.dumps(answer).encode()
         return respond(start_response, "200 OK", body, "application/json; charset=utf-8")
+
+    def refusal(self, activity: Activity) -> str | None:
+        """Why an authentic activity is not served: another tenant than the one configured,
+        or a tenant the app is not installed in (docs/decisions/0014); None to serve it.
+        An activity without a tenant is left to the bot, which ignores it."""
+        if not activity.tenant:
+            return None
+        others = activity.tenants - {self.tenant} if self.tenant else set()
+        if others:
+            return f"tenant {sorted(others)[0][:80]!r} is not MICROSOFT_APP_TENANT_ID"
+        installed = activity.tenant == self.tenant or activity.installs_the_bot
+        ctx = self.bot.ctx
+        if interactions.admit(ctx, Platform.TEAMS, activity.tenant, installed=installed) is None:
+            return f"the app is not installed in tenant {activity.tenant[:80]!r}"
+        return None
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc']) or 'body'}: {first['msg']}"
+    return type(error).__name__

@@ -1,56 +1,120 @@
-"""Who and where an activity is from: the mapping from Teams' wire format to core refs."""
+"""Who and where an activity is from: the mapping from Teams' wire format to core refs.
+
+The models type every field this adapter reads: an activity whose ids are not ids
+(control characters, over 200 characters, an object where text belongs) fails
+validation and is answered 400 at the edge (``integrations.teams.Endpoint``)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from core.interactions import is_ref, strip_control
 
 _MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
 
 
-class Account(BaseModel):
+def _ref(value: str) -> str:
+    if value and not is_ref(value):
+        raise ValueError("not an id: too long, or with spaces or control characters")
+    return value
+
+
+Ref = Annotated[str, AfterValidator(_ref)]
+"""A Teams id (person, conversation, tenant, activity): empty when absent."""
+Name = Annotated[str, AfterValidator(strip_control)]
+"""A display name: whatever a person typed, without control characters."""
+Word = Annotated[str, Field(max_length=64), AfterValidator(_ref)]
+"""A short protocol word: an activity type, a channel id, an invoke name."""
+
+
+def _hint(value: object) -> str | None:
+    return value if isinstance(value, str) and len(value) <= 64 and is_ref(value) else None
+
+
+Hint = Annotated[str | None, BeforeValidator(_hint)]
+"""What a client says of its person (locale, time zone): dropped when it is not a word;
+the core falls back to the person's or the workspace's own."""
+URL = Annotated[str, Field(max_length=2048, pattern=r"^(https?://[\x21-\x7e]+)?$")]
+
+
+class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
-    id: str = ""
-    name: str | None = None
-    aad_object_id: str | None = Field(default=None, alias="aadObjectId")
 
 
-class Conversation(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-    id: str = ""
-    conversation_type: str | None = Field(default=None, alias="conversationType")
-    tenant_id: str | None = Field(default=None, alias="tenantId")
+class Account(_Model):
+    id: Ref = ""
+    name: Name | None = None
+    aad_object_id: Ref | None = Field(default=None, alias="aadObjectId")
 
 
-class Activity(BaseModel):
+class Conversation(_Model):
+    id: Ref = ""
+    conversation_type: Word | None = Field(default=None, alias="conversationType")
+    tenant_id: Ref | None = Field(default=None, alias="tenantId")
+
+
+class Named(_Model):
+    """``{"id": ...}`` in ``channelData``: the tenant, the team, the channel."""
+
+    id: Ref | None = None
+
+
+class ChannelData(_Model):
+    tenant: Named | None = None
+    team: Named | None = None
+    channel: Named | None = None
+
+
+class Activity(_Model):
     """The fields of a Bot Framework activity this adapter reads (the rest is kept)."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-    type: str
-    id: str = ""
-    name: str | None = None
-    channel_id: str = Field(default="", alias="channelId")
-    service_url: str = Field(default="", alias="serviceUrl")
+    type: Word
+    id: Ref = ""
+    name: Word | None = None
+    channel_id: Word = Field(default="", alias="channelId")
+    service_url: URL = Field(default="", alias="serviceUrl")
     from_: Account = Field(default_factory=Account, alias="from")
     recipient: Account = Field(default_factory=Account)
     conversation: Conversation = Field(default_factory=Conversation)
     text: str | None = None
     value: Any = None
-    locale: str | None = None
-    local_timezone: str | None = Field(default=None, alias="localTimezone")
-    reply_to_id: str | None = Field(default=None, alias="replyToId")
-    channel_data: dict[str, Any] = Field(default_factory=dict, alias="channelData")
+    action: Word | None = None
+    locale: Hint = None
+    local_timezone: Hint = Field(default=None, alias="localTimezone")
+    reply_to_id: Ref | None = Field(default=None, alias="replyToId")
+    channel_data: ChannelData = Field(default_factory=ChannelData, alias="channelData")
     members_added: list[Account] = Field(default_factory=list, alias="membersAdded")
     members_removed: list[Account] = Field(default_factory=list, alias="membersRemoved")
 
     @property
     def tenant(self) -> str:
-        tenant = self.channel_data.get("tenant") or {}
-        return str(tenant.get("id") or self.conversation.tenant_id or "")
+        tenant = self.channel_data.tenant
+        return (tenant.id if tenant else None) or self.conversation.tenant_id or ""
+
+    @property
+    def tenants(self) -> set[str]:
+        """Every tenant the activity names (``channelData`` and ``conversation`` should agree)."""
+        named = (self.channel_data.tenant.id if self.channel_data.tenant else None,)
+        return {t for t in (*named, self.conversation.tenant_id) if t}
+
+    @property
+    def team_id(self) -> str | None:
+        team = self.channel_data.team
+        return team.id if team else None
+
+    @property
+    def installs_the_bot(self) -> bool:
+        """The app installed, or the bot added to a conversation: Teams vouches that the
+        app is installed in this activity's tenant."""
+        if self.type == "installationUpdate":
+            return (self.action or "add").startswith("add")
+        bot = self.recipient.id
+        return self.type == "conversationUpdate" and any(m.id == bot for m in self.members_added)
 
     @property
     def person(self) -> str:
@@ -60,11 +124,11 @@ class Activity(BaseModel):
     @property
     def channel(self) -> str | None:
         """The team channel (``19:…@thread.tacv2``) the activity came from, if any."""
-        channel = self.channel_data.get("channel") or {}
-        if channel.get("id"):
-            return str(channel["id"])
+        channel = self.channel_data.channel
+        if channel and channel.id:
+            return channel.id
         if self.conversation.conversation_type == "channel":
-            return self.conversation.id.split(";")[0]
+            return self.conversation.id.split(";")[0] or None
         return None
 
     @property
@@ -95,10 +159,12 @@ def invoke_of(activity: Activity) -> Invoke | None:
     if activity.type != "invoke" or activity.name != "adaptiveCard/action":
         return None
     value = activity.value if isinstance(activity.value, dict) else {}
-    action = value.get("action") or {}
+    found = value.get("action")
+    action: dict[str, Any] = found if isinstance(found, dict) else {}
     raw = action.get("data")
     data: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
-    return Invoke(verb=str(action.get("verb") or ""), data=data)
+    verb = action.get("verb")
+    return Invoke(verb=verb if isinstance(verb, str) else "", data=data)
 
 
 def reference_of(activity: Activity, bot_id: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ with its retries, so no request waits on Microsoft)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from typing import Any
 
@@ -137,7 +138,7 @@ class TeamsBot:
                 "service_url": activity.service_url,
                 "tenant_id": activity.tenant,
                 "conversation_id": activity.channel,
-                "team_id": (activity.channel_data.get("team") or {}).get("id"),
+                "team_id": activity.team_id,
                 "bot_id": activity.recipient.id,
             }
             key = channel_key(activity.channel)
@@ -166,14 +167,24 @@ def _invoked_as(activity: Activity) -> str:
 
 def event_key(activity: Activity) -> str:
     """Activity ids are unique within a conversation only; every edit of a message is an
-    event of its own."""
-    conversation = activity.conversation.id
+    event of its own. Each id over 100 characters is shortened to its hash, so that the key
+    fits the 255 characters it is stored in."""
+    conversation, activity_id = _short(activity.conversation.id), _short(activity.id)
     if activity.type == "messageUpdate":
-        digest = hashlib.sha256((activity.text or "").encode()).hexdigest()[:16]
-        return f"{conversation}:edit:{activity.id}:{digest}"
+        digest = _digest(activity.text or "")[:16]
+        return f"{conversation}:edit:{activity_id}:{digest}"
     if activity.id:
-        return f"{conversation}:{activity.id}"
-    return hashlib.sha256(activity.model_dump_json().encode()).hexdigest()
+        return f"{conversation}:{activity_id}"
+    return _digest(json.dumps(activity.model_dump(mode="json"), sort_keys=True))
+
+
+def _digest(text: str) -> str:
+    """JSON may carry a lone surrogate (``"\\ud800"``), which is no UTF-8: hashed as is."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _short(ref: str) -> str:
+    return ref if len(ref) <= 100 else "#" + hashlib.sha256(ref.encode()).hexdigest()[:40]
 
 
 def _invoke_ok() -> dict[str, Any]:

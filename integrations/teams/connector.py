@@ -10,6 +10,8 @@ from urllib.parse import quote, urlparse
 import msal
 import requests
 
+from integrations.http_headers import retry_after
+
 log = logging.getLogger("intervision.teams")
 
 BOT_SCOPE = "https://api.botframework.com/.default"
@@ -140,10 +142,7 @@ class Connector:
 
 
 def _retry_after(response: requests.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", "")))
-    except ValueError:
-        return None
+    return retry_after(response.headers.get("Retry-After"))
 
 
 def _seg(value: str) -> str:

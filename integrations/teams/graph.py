@@ -13,6 +13,8 @@ from urllib.parse import quote
 
 import requests
 
+from integrations.http_headers import retry_after
+
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 PAGE = 50
 MAX_PAGES = 4
@@ -64,11 +66,10 @@ class Graph:
                 url, headers={"Authorization": f"Bearer {self._token(tenant)}"}, timeout=15
             )
             if response.status_code >= 300:
-                wait = response.headers.get("Retry-After")
                 raise GraphError(
                     response.status_code,
                     response.text,
-                    float(wait) if wait and wait.isdigit() else None,
+                    retry_after(response.headers.get("Retry-After")),
                 )
             page = response.json()
             for message in page.get("value", []):
@@ -80,6 +81,10 @@ class Graph:
 
 
 def _moment(value: object) -> datetime:
-    if not isinstance(value, str) or not value:
+    try:
+        found = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is None:
         return datetime.max.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return found

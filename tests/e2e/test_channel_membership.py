@@ -183,8 +183,8 @@ def test_the_facilitator_accepts_a_co_facilitator_after_a_confirmation(
 
 def teams_group(teams: TeamsHarness, people: list[str]) -> int:
     ctx = teams.app.ctx
-    ws = workspace_id(ctx, Platform.TEAMS, TENANT)
     teams.ok(teams.channel_message("aad-f", "<at>Intervision</at> hi"))  # the channel is known
+    ws = workspace_id(ctx, Platform.TEAMS, TENANT)
     created = groups.create_group(
         ctx,
         actor=Actor(ws, "", is_admin=True),

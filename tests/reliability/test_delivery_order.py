@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core.interactions import Platform, workspace_id
+from core.interactions import Platform, admit
 from core.jobs.outbox_worker import pending_count, run_once
 from core.services import groups, meetings, preparation, queries
 from core.services.context import Actor
@@ -132,7 +132,7 @@ def test_a_storm_on_teams_delivers_every_thread_message_in_order_once(
 ) -> None:
     ctx = teams.app.ctx
     people = [f"aad-{n}" for n in range(1, 6)]
-    ws = workspace_id(ctx, Platform.TEAMS, TENANT)
+    ws = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0  # the configured tenant
     admin = Actor(ws, "", is_admin=True)
     group = groups.create_group(
         ctx,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.interactions import Platform, workspace_id
+from core.interactions import Platform, admit
 from core.jobs.outbox_worker import run_once
 from core.services import groups, meetings, preparation, queries
 from core.services.context import Actor
@@ -83,7 +83,7 @@ def test_a_teams_thread_post_whose_answer_was_lost_is_not_posted_twice(
 ) -> None:
     ctx = teams.app.ctx
     people = [f"aad-{n}" for n in range(1, 6)]
-    ws = workspace_id(ctx, Platform.TEAMS, TENANT)
+    ws = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0  # the configured tenant
     admin = Actor(ws, "", is_admin=True)
     group = groups.create_group(
         ctx,

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from core.interactions import Platform, workspace_id
+from core.interactions import Platform, admit
 from core.services import groups, meetings, preparation, queries
 from core.services.context import Actor
 from tests.support.slack_meeting import finish, settle
@@ -97,7 +97,7 @@ def test_fifty_simultaneous_slack_replies_are_all_stored_once(slack: SlackWorld)
 def test_fifty_simultaneous_teams_replies_are_all_stored_once(teams: TeamsHarness) -> None:
     ctx = teams.app.ctx
     people = [f"aad-{n}" for n in range(1, 6)]
-    ws = workspace_id(ctx, Platform.TEAMS, TENANT)
+    ws = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0  # the configured tenant
     admin = Actor(ws, "", is_admin=True)
     group = groups.create_group(
         ctx,

@@ -439,7 +439,8 @@ def _people(member: str, facilitator: str, manager: str, stranger: str) -> dict[
 
 
 def _group(app: App, driver: Base) -> int:
-    workspace = interactions.workspace_id(app.ctx, driver.platform, driver.workspace)
+    workspace = interactions.admit(app.ctx, driver.platform, driver.workspace, installed=True)
+    assert workspace is not None  # set up as an admin does (intervision group create)
     admin = Actor(workspace_id=workspace, person="", is_admin=True)
     groups.configure_workspace(
         app.ctx, actor=admin, managers=[driver.people["manager"]], locale="en", time_zone=ZONE

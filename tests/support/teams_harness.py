@@ -199,24 +199,24 @@ def running_teams(
     db_url: str, microsoft: MicrosoftStandIns, monkeypatch: Any, **settings: Any
 ) -> Iterator[TeamsHarness]:
     """Our server on the migrated database ``db_url``, talking to ``microsoft`` (given fresh
-    state for this test); ``settings`` are added to the Teams ones."""
+    state for this test); ``settings`` are added to the Teams ones, or replace them
+    (``MICROSOFT_APP_TENANT_ID=None``: a bot for every tenant it is installed in)."""
     keys, tokens, connector = microsoft.fresh()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tokens.ca_file))
-    app = build_app(
-        Settings(
-            DATABASE_URL=db_url,
-            HOST="127.0.0.1",
-            PORT=0,
-            MICROSOFT_APP_ID=APP_ID,
-            MICROSOFT_APP_PASSWORD="test-secret",
-            MICROSOFT_APP_TENANT_ID=TENANT,
-            MICROSOFT_AUTHORITY_HOST=tokens.base,
-            BOTFRAMEWORK_OPENID_METADATA_URL=keys.metadata_url,
-            MICROSOFT_GRAPH_URL=connector.base,
-            SANDBOX=False,
-            **settings,
-        )
-    )
+    fields: dict[str, Any] = {
+        "DATABASE_URL": db_url,
+        "HOST": "127.0.0.1",
+        "PORT": 0,
+        "MICROSOFT_APP_ID": APP_ID,
+        "MICROSOFT_APP_PASSWORD": "test-secret",
+        "MICROSOFT_APP_TENANT_ID": TENANT,
+        "MICROSOFT_AUTHORITY_HOST": tokens.base,
+        "BOTFRAMEWORK_OPENID_METADATA_URL": keys.metadata_url,
+        "MICROSOFT_GRAPH_URL": connector.base,
+        "SANDBOX": False,
+        **settings,
+    }
+    app = build_app(Settings(**fields))
     try:
         with served(app) as url:
             yield TeamsHarness(app, url, keys, connector, tokens)
