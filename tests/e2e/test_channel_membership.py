@@ -14,7 +14,7 @@ import pytest
 
 from core.domain.group import ChannelStatus
 from core.interactions import Platform, workspace_id
-from core.services import groups, meetings, preparation, queries
+from core.services import meetings, preparation, queries
 from core.services.context import Actor
 from core.views import actions as a
 from tests.support.recorded import SLACK, load
@@ -27,7 +27,6 @@ from tests.support.slack_world import (
     SlackWorld,
     slack_world,
 )
-from tests.support.teams_harness import CHANNEL as TEAMS_CHANNEL
 from tests.support.teams_harness import TENANT, TeamsHarness, running_teams
 from tests.support.teams_servers import MicrosoftStandIns
 
@@ -182,21 +181,8 @@ def test_the_facilitator_accepts_a_co_facilitator_after_a_confirmation(
 
 
 def teams_group(teams: TeamsHarness, people: list[str]) -> int:
-    ctx = teams.app.ctx
-    teams.ok(teams.channel_message("aad-f", "<at>Intervision</at> hi"))  # the channel is known
-    ws = workspace_id(ctx, Platform.TEAMS, TENANT)
-    created = groups.create_group(
-        ctx,
-        actor=Actor(ws, "", is_admin=True),
-        name="G",
-        channel=TEAMS_CHANNEL,
-        members=people,
-        facilitator="aad-f",
-        managers=["aad-manager"],
-        locale="en",
-    ).group
-    assert created.id is not None
-    return created.id
+    _, group_id = teams.group(people, managers=("aad-manager",))
+    return group_id
 
 
 def roster(teams: TeamsHarness, people: list[str]) -> list[dict[str, Any]]:

@@ -13,24 +13,21 @@ place. SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from core.interactions import Platform
 from core.services import groups, queries
 from core.services.context import Actor
 from integrations.server import build_app
 from integrations.settings import Settings
+from tests.support import locks
 from tests.support.serve import serve
 from tests.support.slack_fake import TEAM, FakeSlack, SlackSender, fixture
 from tests.support.slack_world import SECRET
@@ -227,28 +224,6 @@ def _post(db_url: str) -> Any:
 
 
 def _hold(db_url: str, held: threading.Event, release: threading.Event) -> None:
-    with _locked(db_url):
+    with locks.held(db_url, "outbox", "meeting_posts"):
         held.set()
         release.wait(60)
-
-
-@contextmanager
-def _locked(db_url: str) -> Iterator[None]:
-    """Nobody else may write to the database while the block runs."""
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(url.database or "", timeout=30, isolation_level=None)
-        try:
-            connection.execute("BEGIN EXCLUSIVE")
-            yield
-            connection.execute("ROLLBACK")
-        finally:
-            connection.close()
-        return
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("LOCK TABLE outbox, meeting_posts IN ACCESS EXCLUSIVE MODE"))
-            yield
-    finally:
-        engine.dispose()

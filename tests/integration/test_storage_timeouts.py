@@ -4,44 +4,20 @@ waits longer; the time-outs are set on every connection, after the URL's own opt
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from core.domain.errors import Busy
 from core.storage.engine import BACKGROUND, REQUESTS, make_engine
 from core.storage.uow import make_uow_factory
+from tests.support import locks
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
-
-
-@contextmanager
-def writes_held(db_url: str) -> Iterator[None]:
-    """Another connection holds the database (SQLite) or the table written (PostgreSQL)."""
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(url.database or "", timeout=30, isolation_level=None)
-        try:
-            connection.execute("BEGIN EXCLUSIVE")
-            yield
-            connection.execute("ROLLBACK")
-        finally:
-            connection.close()
-        return
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("LOCK TABLE inbound_events IN ACCESS EXCLUSIVE MODE"))
-            yield
-    finally:
-        engine.dispose()
 
 
 def keys(db_url: str) -> list[str]:
@@ -68,7 +44,7 @@ def test_a_request_that_cannot_get_its_lock_is_busy_and_the_worker_waits(db_url:
             waited.append(exc)
 
     try:
-        with writes_held(db_url):
+        with locks.held(db_url, "inbound_events"):
             worker = threading.Thread(target=background_write)
             worker.start()
             started = time.monotonic()

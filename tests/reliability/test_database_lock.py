@@ -8,18 +8,15 @@ Slack's five minutes) creates the case once."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from core.views import actions as a
+from tests.support import locks
 from tests.support.slack_meeting import finish
 from tests.support.slack_world import MEMBERS, SlackWorld, slack_world
 
@@ -31,28 +28,6 @@ CASE = {
     a.INPUT_HELP_QUESTION: "How do I keep contact without forcing it?",
     a.INPUT_CONSENT: ["yes"],
 }
-
-
-@contextmanager
-def database_held(db_url: str) -> Iterator[None]:
-    """No one else may write (SQLite) or touch the cases (PostgreSQL) while the block runs."""
-    url = make_url(db_url)
-    if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(url.database or "", timeout=30, isolation_level=None)
-        try:
-            connection.execute("BEGIN EXCLUSIVE")
-            yield
-            connection.execute("ROLLBACK")
-        finally:
-            connection.close()
-        return
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text("LOCK TABLE cases IN ACCESS EXCLUSIVE MODE"))
-            yield
-    finally:
-        engine.dispose()
 
 
 def cases(world: SlackWorld) -> list[str]:
@@ -74,7 +49,7 @@ def test_a_form_during_a_long_lock_is_refused_in_time_and_never_stored_later(
         view = world.opened_view(a.FORM_CASE)
         view.update(id="V0CASEFORM1", hash="1700000000.abcdef")  # as Slack numbers the modal
 
-        with database_held(world.app.settings.DATABASE_URL or ""):
+        with locks.held(world.app.settings.DATABASE_URL or "", "cases"):
             taken = time.monotonic()
             status, body = world.submit(member, view, CASE)
             answered = time.monotonic() - taken

@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from core.interactions import Platform, admit
 from core.jobs.outbox_worker import pending_count, run_once
 from core.services import groups, meetings, preparation, queries
 from core.services.context import Actor
 from tests.support.slack_world import FACILITATOR, MEMBERS, SlackWorld, slack_world
-from tests.support.teams_harness import CHANNEL, TENANT, TeamsHarness, running_teams
+from tests.support.teams_harness import CHANNEL, TeamsHarness, running_teams
 from tests.support.teams_servers import MicrosoftStandIns
 
 PHASES = 4
@@ -132,22 +131,10 @@ def test_a_storm_on_teams_delivers_every_thread_message_in_order_once(
 ) -> None:
     ctx = teams.app.ctx
     people = [f"aad-{n}" for n in range(1, 6)]
-    ws = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0  # the configured tenant
-    admin = Actor(ws, "", is_admin=True)
-    group = groups.create_group(
-        ctx,
-        actor=admin,
-        name="G",
-        channel=CHANNEL,
-        members=people,
-        facilitator="aad-f",
-        locale="en",
-    ).group
-    for person in [*people, "aad-f"]:  # the channel and everyone in it are known
-        teams.ok(teams.channel_message(person, "<at>Intervision</at> hi"))
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))  # all known to the bot
     teams.connector.fail_next = [(502, {}), (429, {"Retry-After": "1"}), (504, {}), (412, {})]
     teams.connector.lose_answers = 2
-    meeting_id = _meeting(ctx, ws, group.id or 0, people, "aad-f")
+    meeting_id = _meeting(ctx, ws, group_id, people, "aad-f")
     _drain(teams.app)
     root = queries.meeting_post(ctx, meeting_id=meeting_id)
     assert root is not None and root.ref is not None

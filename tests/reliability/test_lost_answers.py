@@ -9,13 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.interactions import Platform, admit
 from core.jobs.outbox_worker import run_once
-from core.services import groups, meetings, preparation, queries
+from core.services import meetings, preparation, queries
 from core.services.context import Actor
 from tests.support.slack_meeting import settle
 from tests.support.slack_world import FACILITATOR, MEMBERS, SlackWorld, slack_world
-from tests.support.teams_harness import CHANNEL, TENANT, TeamsHarness, running_teams
+from tests.support.teams_harness import CHANNEL, TeamsHarness, running_teams
 from tests.support.teams_servers import MicrosoftStandIns
 
 
@@ -83,20 +82,8 @@ def test_a_teams_thread_post_whose_answer_was_lost_is_not_posted_twice(
 ) -> None:
     ctx = teams.app.ctx
     people = [f"aad-{n}" for n in range(1, 6)]
-    ws = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0  # the configured tenant
-    admin = Actor(ws, "", is_admin=True)
-    group = groups.create_group(
-        ctx,
-        actor=admin,
-        name="G",
-        channel=CHANNEL,
-        members=people,
-        facilitator="aad-f",
-        locale="en",
-    ).group
-    for person in [*people, "aad-f"]:  # the channel and everyone in it are known
-        teams.ok(teams.channel_message(person, "<at>Intervision</at> hi"))
-    meeting_id = _opened(ctx, ws, group.id or 0, people, "aad-f")
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))  # all known to the bot
+    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
     _deliver_until_done(teams.app)
     root = queries.meeting_post(ctx, meeting_id=meeting_id)
     assert root is not None and root.ref is not None

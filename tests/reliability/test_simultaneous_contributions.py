@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from core.interactions import Platform, admit
-from core.services import groups, meetings, preparation, queries
+from core.services import meetings, preparation, queries
 from core.services.context import Actor
 from tests.support.slack_meeting import finish, settle
 from tests.support.slack_world import FACILITATOR, MEMBERS, SlackWorld, slack_world
-from tests.support.teams_harness import CHANNEL, TENANT, TeamsHarness, running_teams
+from tests.support.teams_harness import TeamsHarness, running_teams
 from tests.support.teams_servers import MicrosoftStandIns
 
 REPLIES_EACH = 10
@@ -97,19 +96,8 @@ def test_fifty_simultaneous_slack_replies_are_all_stored_once(slack: SlackWorld)
 def test_fifty_simultaneous_teams_replies_are_all_stored_once(teams: TeamsHarness) -> None:
     ctx = teams.app.ctx
     people = [f"aad-{n}" for n in range(1, 6)]
-    ws = admit(ctx, Platform.TEAMS, TENANT, installed=True) or 0  # the configured tenant
-    admin = Actor(ws, "", is_admin=True)
-    group = groups.create_group(
-        ctx,
-        actor=admin,
-        name="G",
-        channel=CHANNEL,
-        members=people,
-        facilitator="aad-f",
-        locale="en",
-    ).group
-    teams.ok(teams.channel_message("aad-f", "<at>Intervision</at> hi"))  # the channel is known
-    meeting_id = _running(ctx, ws, group.id or 0, people, "aad-f")
+    ws, group_id = teams.group(people)  # the channel is known
+    meeting_id = _running(ctx, ws, group_id, people, "aad-f")
     teams.deliver(strict=False)  # a "your turn" to someone Teams has not told us of waits
     post = queries.meeting_post(ctx, meeting_id=meeting_id)
     assert post is not None and post.ref is not None

@@ -14,7 +14,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.interactions import Platform, admit
 from core.jobs.outbox_worker import run_once
+from core.services import groups
+from core.services.context import Actor
 from core.storage import tables
 from integrations.server import App, build_app
 from integrations.settings import Settings
@@ -90,6 +93,32 @@ class TeamsHarness:
         status, body = self.post(activity)
         assert status == 200, body
         return body
+
+    def group(
+        self,
+        members: list[str],
+        *,
+        facilitator: str = "aad-f",
+        managers: tuple[str, ...] = (),
+        introduce: tuple[str, ...] = ("aad-f",),
+    ) -> tuple[int, int]:
+        """A group in CHANNEL, added by an admin of the configured tenant, after the people
+        in ``introduce`` wrote to the bot in that channel (so it knows the channel and can
+        reach them). Returns (workspace id, group id)."""
+        for person in introduce:
+            self.ok(self.channel_message(person, "<at>Intervision</at> hi"))
+        workspace = admit(self.app.ctx, Platform.TEAMS, TENANT, installed=True) or 0
+        created = groups.create_group(
+            self.app.ctx,
+            actor=Actor(workspace, "", is_admin=True),
+            name="G",
+            channel=CHANNEL,
+            members=members,
+            facilitator=facilitator,
+            managers=list(managers),
+            locale="en",
+        ).group
+        return workspace, created.id or 0
 
     def meeting(self) -> Any:
         """The one meeting of the one group in this test's database."""
