@@ -145,21 +145,3 @@ def test_plain_advice_is_recognised(text: str) -> None:
 )
 def test_questions_are_not_mistaken_for_advice(text: str) -> None:
     assert not looks_like_advice(text)
-
-
-@pytest.mark.parametrize(
-    ("typed", "name", "new"),
-    [
-        ("goals new", "goals", True),
-        ("doelen nieuw", "goals", True),
-        ("goals", "goals", False),
-        ("casus", "case", False),
-    ],
-)
-def test_commands_in_both_languages_and_asking_for_a_new_goal(
-    typed: str, name: str, new: bool
-) -> None:
-    from core.services.commands import parse_command
-
-    command = parse_command(typed)
-    assert command.known and command.name == name and command.asks_for_new is new
