@@ -62,6 +62,7 @@ def sequence_of(meeting_id: int) -> str:
 
 
 _THREAD_VIEWS: dict[type[DomainEvent], str] = {
+    MeetingStarted: "started",
     CaseChosen: "case_chosen",
     PhaseOpened: "phase_opened",
     RoundRevealed: "revealed",

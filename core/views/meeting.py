@@ -313,6 +313,18 @@ def evaluated(snapshot: MeetingSnapshot) -> Card:
     return Card(blocks=tuple(blocks), summary=t("thread.evaluated", locale))
 
 
+def started(snapshot: MeetingSnapshot) -> Card:
+    """The thread's first message: where the meeting happens, and how a case comes in
+    (nothing of a case itself, so it fits any channel)."""
+    locale = snapshot.group.locale
+    blocks: list[Block] = [
+        Heading(t("thread.started", locale)),
+        Text(spans(t("thread.started_body", locale))),
+        ContextLine(spans(t("thread.started_cases", locale, count=len(snapshot.open_cases)))),
+    ]
+    return Card(blocks=tuple(blocks), summary=t("thread.started", locale))
+
+
 def cancelled(snapshot: MeetingSnapshot) -> Card:
     locale = snapshot.group.locale
     return Card(
@@ -321,6 +333,7 @@ def cancelled(snapshot: MeetingSnapshot) -> Card:
 
 
 THREAD_VIEWS = {
+    "started": lambda s, d: started(s),
     "phase_opened": lambda s, d: phase_opened(s, int(d["phase_index"])),
     "revealed": lambda s, d: revealed(s, int(d["phase_index"])),
     "contribution": lambda s, d: contribution_posted(s, str(d["contribution_id"])),

@@ -24,6 +24,10 @@ def test_a_full_meeting_runs_in_one_message_and_its_thread(db_url: str) -> None:
         root = root_posts(world)[0]
         meeting_id = _meeting_id(world, root)
         root_ts = _ts(world, meeting_id)
+        # The thread opens with the meeting: where it happens, how a case comes in.
+        [opening] = [c for c in fake.of("chat.postMessage") if c.args.get("thread_ts")]
+        assert opening.args["thread_ts"] == root_ts
+        assert opening.args["blocks"][0]["text"]["text"] == "The meeting has started"
 
         # The case owner brings a case through the card's button and the case form.
         assert world.click(owner, a.CASE_OPEN_FORM, "", root_ts)[0] == 200

@@ -74,7 +74,7 @@ def test_a_storm_on_slack_delivers_every_thread_message_in_order_once(slack: Sla
     roots = [m for m in slack.fake.history[root.channel] if "thread_ts" not in m]
     assert [m["ts"] for m in roots] == [root.ref]  # one meeting message
     thread = [m for m in slack.fake.history[root.channel] if m.get("thread_ts") == root.ref]
-    assert len(thread) == PHASES + 1  # the chosen case, then each phase's heading
+    assert len(thread) == PHASES + 2  # the opening, the chosen case, each phase's heading
     _outbox_keys_in_order([m["metadata"]["event_payload"]["key"] for m in thread])
     assert slack.fake.lose_answers["chat.postMessage"] == 0 and not slack.fake.failures.get(
         "chat.postMessage"
@@ -141,7 +141,7 @@ def test_a_storm_on_teams_delivers_every_thread_message_in_order_once(
     assert [m["id"] for m in teams.connector.channel_messages[CHANNEL]] == [root.ref]
     replies = teams.connector.channel_messages[f"{CHANNEL}/{root.ref}"]
     markers = [_first_id(message) for message in replies]
-    assert len(markers) == PHASES + 1
+    assert len(markers) == PHASES + 2  # the opening, the chosen case, each phase's heading
     _outbox_keys_in_order([m.removeprefix("intervision-") for m in markers])
     assert teams.connector.lose_answers == 0 and teams.connector.fail_next == []
 

@@ -121,6 +121,7 @@ def _card_in_shared_channel(holds: str, locale: Locale) -> Callable[[Platform], 
 def _thread_messages() -> Iterator[Screen]:
     """Each THREAD_VIEWS view, with the data the services queued for it."""
     cases = (
+        ("started", "open_with_cases", "started"),
         ("case_chosen", "case_chosen", "case_chosen"),
         ("phase_opened", "round_each", "phase_opened"),
         ("phase_opened.write_first", "round_write_first", "phase_opened"),

@@ -22,6 +22,9 @@ def served(app: App) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.trigger.pull_trigger(server.close)
+        try:
+            server.trigger.pull_trigger(server.close)
+        except OSError:  # the loop had ended already and closed its trigger with it
+            server.close()
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()

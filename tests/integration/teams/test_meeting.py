@@ -3,6 +3,7 @@ PostgreSQL: `start` to the report, ONE card updated in place, rounds in its thre
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from core.views import actions as a
@@ -41,6 +42,9 @@ def test_a_whole_meeting_in_a_channel_thread(teams: TeamsHarness, db_url: str) -
     teams.ok(teams.channel_message(CHAIR, "<at>Intervision</at> start"))
     teams.deliver()
     root = _card_id(teams)
+    # ... and its thread opens with it: where the meeting happens, how a case comes in
+    [opening] = [c for c in teams.connector.sent("POST") if root in c.path]
+    assert "The meeting has started" in json.dumps(opening.body)
 
     # the case owner submits a case through the form in their personal chat
     teams.ok(teams.personal_message(OWNER, "case"))
