@@ -125,6 +125,15 @@ class ContributionAdded(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ContributionWithdrawn(DomainEvent):
+    """The message a contribution came from was deleted on the platform: the contribution
+    is gone with it (never shown, revealed or reported)."""
+
+    phase_index: int
+    author: PersonRef
+
+
+@dataclass(frozen=True)
 class ContributionEdited(DomainEvent):
     phase_index: int
     contribution_id: str

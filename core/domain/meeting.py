@@ -26,6 +26,7 @@ from core.domain.events import (
     CaseWithdrawn,
     ContributionAdded,
     ContributionEdited,
+    ContributionWithdrawn,
     EveryoneDone,
     MeetingCancelled,
     MeetingEvaluated,
@@ -386,6 +387,28 @@ class Meeting(Aggregate):
         if current.everyone_done:
             self._record(EveryoneDone(phase_index=current.phase_index))
             self._reveal(current.phase_index)
+
+    @_tracks_turn
+    def withdraw_deleted(self, *, source_ref: str) -> Contribution | None:
+        """The platform message ``source_ref`` was deleted: the contribution that came from
+        it is withdrawn, whoever deleted it (the platform says it is gone). In a round still
+        open, an author with nothing else said in it is due again. None: nothing came from
+        that message (or it was withdrawn before)."""
+        contribution = self.contribution_by_source(source_ref)
+        if contribution is None:
+            return None
+        self.contributions.remove(contribution)
+        current = self.current_round
+        author = contribution.author
+        if current is not None and current.phase_index == contribution.phase_index:
+            still = any(
+                c.author == author and c.phase_index == contribution.phase_index
+                for c in self.contributions
+            )
+            if not still:
+                current.withdraw_contribution(author)
+        self._record(ContributionWithdrawn(phase_index=contribution.phase_index, author=author))
+        return contribution
 
     def contribution(self, contribution_id: str) -> Contribution:
         for contribution in self.contributions:

@@ -55,6 +55,11 @@ class Round(BaseModel):
         if person not in self.contributed:
             self.contributed.append(person)
 
+    def withdraw_contribution(self, person: PersonRef) -> None:
+        """``person``'s only contribution to this open round was withdrawn: due again."""
+        if self.is_open and person in self.contributed:
+            self.contributed.remove(person)
+
     def record_pass(self, person: PersonRef) -> None:
         if person not in self.due:
             raise NotPossibleNow("round.not_due")

@@ -103,10 +103,11 @@ def thread_message(
     *,
     source_ref: str,
     edited: bool = False,
+    deleted: bool = False,
     guard: RequestGuard | None = None,
 ) -> Reply | None:
     """A message in a thread: a contribution when the thread is a meeting's (its edits
-    revise it); None when the thread is not a meeting's."""
+    revise it, its deletion withdraws it); None when the thread is not a meeting's."""
     actor = actor_of(ctx, who)
     meeting_id = queries.meeting_of_thread(
         ctx, actor=actor, channel=who.channel, message=who.message
@@ -117,7 +118,12 @@ def thread_message(
         ctx,
         who,
         lambda base: table.from_thread_message(
-            text, source_ref=source_ref, edited=edited, meeting_id=meeting_id, base=base
+            text,
+            source_ref=source_ref,
+            edited=edited,
+            deleted=deleted,
+            meeting_id=meeting_id,
+            base=base,
         ),
         guard=guard,
     )

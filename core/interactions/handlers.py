@@ -200,6 +200,15 @@ def _contribute(call: Call, intent: i.Contribute) -> Reply:
     return call.reply(meeting_id=meeting_id)
 
 
+def _withdraw(call: Call, intent: i.WithdrawDeleted) -> Reply:
+    """Nothing is said to whoever deleted it (the platform may not say who); the author
+    hears privately that it is gone from the meeting too."""
+    contributions.withdraw_deleted(
+        call.ctx, actor=intent.actor, meeting_id=intent.meeting_id, source_ref=intent.source_ref
+    )
+    return call.reply()
+
+
 def _edit(call: Call, intent: i.EditContribution) -> Reply:
     meeting_id = meeting_here(call, intent, intent.meeting_id)
     try:
@@ -352,6 +361,7 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.OpenContributeForm: _contribute_form,
     i.Contribute: _contribute,
     i.EditContribution: _edit,
+    i.WithdrawDeleted: _withdraw,
     i.Pass: _pass,
     i.OpenCaseForm: _case_form,
     i.SubmitCase: _submit_case,

@@ -143,6 +143,14 @@ class EditContribution(Intent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class WithdrawDeleted(Intent):
+    """A message in a meeting's thread was deleted on the platform."""
+
+    meeting_id: int
+    source_ref: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Pass(Intent):
     meeting_id: int | None
 

@@ -281,9 +281,12 @@ def from_form(
 
 
 def from_thread_message(
-    text: str, *, source_ref: str, edited: bool, meeting_id: int, base: Base
+    text: str, *, source_ref: str, edited: bool, meeting_id: int, base: Base, deleted: bool = False
 ) -> i.Intent:
-    """A message in a meeting's thread is a contribution; its edit revises it."""
+    """A message in a meeting's thread is a contribution; its edit revises it; its deletion
+    withdraws it."""
+    if deleted:
+        return i.WithdrawDeleted(meeting_id=meeting_id, source_ref=source_ref, **base)
     if edited:
         return i.EditContribution(meeting_id=meeting_id, text=text, source_ref=source_ref, **base)
     return i.Contribute(meeting_id=meeting_id, text=text, source_ref=source_ref, **base)

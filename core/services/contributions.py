@@ -89,6 +89,18 @@ def edit_contribution(
         return contribution
 
 
+def withdraw_deleted(ctx: Context, *, actor: Actor, meeting_id: int, source_ref: str) -> bool:
+    """The platform says the message ``source_ref`` in the meeting's thread was deleted:
+    the contribution it became is withdrawn (the deleter need not be its author: a
+    moderator may delete it). False when nothing came from that message."""
+    with ctx.uow() as uow:
+        _, meeting = load_meeting(uow, actor, meeting_id)
+        if meeting.withdraw_deleted(source_ref=source_ref) is None:
+            return False
+        save_meeting(uow, meeting)
+        return True
+
+
 def pass_turn(ctx: Context, *, actor: Actor, meeting_id: int) -> None:
     now = ctx.clock.now()
     with ctx.uow() as uow:

@@ -21,6 +21,7 @@ from core.domain.events import (
     ChannelShared,
     ChannelUnknown,
     ContributionAdded,
+    ContributionWithdrawn,
     DomainEvent,
     GroupCreated,
     MeetingCancelled,
@@ -128,6 +129,8 @@ def _for_meeting(
                 # Sent through a form or a button: the thread shows it for them.
                 data = {"view": "contribution", "contribution_id": event.contribution_id}
                 queued.append(note(THREAD, dict(data)))
+        elif isinstance(event, ContributionWithdrawn):
+            queued.append(note(DIRECT, {"view": "withdrawn"}, person=event.author))
         elif isinstance(event, AdviceInQuestionRound):
             queued.append(note(DIRECT, {"view": "nudge_advice"}, person=event.person))
         elif isinstance(event, MeetingReported):

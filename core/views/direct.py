@@ -16,6 +16,7 @@ DIRECT_VIEWS = (
     "hidden_received",
     "channel_shared",
     "channel_unknown",
+    "withdrawn",
 )
 
 

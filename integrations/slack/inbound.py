@@ -345,13 +345,18 @@ class ThreadMessage:
     ts: str
     thread_ts: str
     edited: bool
+    deleted: bool = False
 
 
 def thread_message(event: dict[str, Any]) -> ThreadMessage | None:
-    """A person's reply in a thread (or its edit), or None for anything else: channel
-    messages, joins, bots (our own posts included), file shares."""
+    """A person's reply in a thread (or its edit, or its deletion: ``message_deleted``
+    names it in ``previous_message``), or None for anything else: channel messages, joins,
+    bots (our own posts included), file shares."""
     subtype = event.get("subtype")
-    if subtype == "message_changed":
+    deleted = subtype == "message_deleted"
+    if deleted:
+        message, edited = event.get("previous_message") or {}, False
+    elif subtype == "message_changed":
         message, edited = event.get("message") or {}, True
     elif subtype is None:
         message, edited = event, False
@@ -369,4 +374,5 @@ def thread_message(event: dict[str, Any]) -> ThreadMessage | None:
         ts=str(ts),
         thread_ts=str(thread_ts),
         edited=edited,
+        deleted=deleted,
     )

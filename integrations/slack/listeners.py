@@ -110,6 +110,7 @@ def register(bolt: App, rt: Runtime) -> None:
             message.text,
             source_ref=message.ts,
             edited=message.edited,
+            deleted=message.deleted,
             guard=_once(body),
         )
         if reply is not None:

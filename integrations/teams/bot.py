@@ -44,6 +44,16 @@ class TeamsBot:
             return self.on_invoke(activity, guard)
         if activity.type in ("message", "messageUpdate"):
             self.on_message(activity, guard, edited=activity.type == "messageUpdate")
+        if activity.type == "messageDelete" and activity.channel and activity.thread_root:
+            # A reply deleted (Teams soft-deletes): its contribution is withdrawn.
+            interactions.thread_message(
+                self.ctx,
+                _who(activity, message=activity.thread_root),
+                "",
+                source_ref=activity.id,
+                deleted=True,
+                guard=guard,
+            )
         if activity.type == "conversationUpdate" and (
             activity.members_added or activity.members_removed
         ):
@@ -167,12 +177,15 @@ def _invoked_as(activity: Activity) -> str:
 
 def event_key(activity: Activity) -> str:
     """Activity ids are unique within a conversation only; every edit of a message is an
-    event of its own. Each id over 100 characters is shortened to its hash, so that the key
-    fits the 255 characters it is stored in."""
+    event of its own, and so is its deletion (which carries the message's id). Each id
+    over 100 characters is shortened to its hash, so that the key fits the 255 characters
+    it is stored in."""
     conversation, activity_id = _short(activity.conversation.id), _short(activity.id)
     if activity.type == "messageUpdate":
         digest = _digest(activity.text or "")[:16]
         return f"{conversation}:edit:{activity_id}:{digest}"
+    if activity.type == "messageDelete":
+        return f"{conversation}:delete:{activity_id}"
     if activity.id:
         return f"{conversation}:{activity_id}"
     return _digest(json.dumps(activity.model_dump(mode="json"), sort_keys=True))

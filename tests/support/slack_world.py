@@ -98,6 +98,15 @@ class SlackWorld:
         envelope["event_id"] = self._next("Ev")
         return self.sender.event(envelope)
 
+    def delete(self, user: str, ts: str, thread_ts: str) -> tuple[int, bytes]:
+        """The author deleted their reply ``ts`` (Slack's ``message_deleted``)."""
+        envelope = fixture("message_deleted")
+        event = envelope["event"]
+        event["previous_message"].update(user=user, ts=ts, thread_ts=thread_ts)
+        event.update(deleted_ts=ts, channel=CHANNEL, ts=self._next("1800"), event_ts=event["ts"])
+        envelope["event_id"] = self._next("Ev")
+        return self.sender.event(envelope)
+
     def click(
         self, user: str, action_id: str, value: str, message_ts: str, *, trigger: str | None = None
     ) -> tuple[int, bytes]:

@@ -222,6 +222,13 @@ class TeamsHarness:
         activity["conversation"]["id"] = f"{CHANNEL};messageid={root}"
         return activity
 
+    def delete(self, person: str, message_id: str, *, root: str) -> dict[str, Any]:
+        """``person`` deleted their reply ``message_id`` (Teams soft-deletes: ``messageDelete``)."""
+        activity = self.recorded("message_delete", person, replyToId=root)
+        activity["id"] = message_id
+        activity["conversation"]["id"] = f"{CHANNEL};messageid={root}"
+        return activity
+
 
 @contextmanager
 def running_teams(

@@ -8,7 +8,7 @@ import pytest
 
 from core.domain.contribution import parse_score
 from core.domain.errors import InvalidInput, NotAllowed, NotPossibleNow
-from core.domain.events import RoundRevealed
+from core.domain.events import ContributionWithdrawn, RoundRevealed
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import ContributionKind
 from core.domain.round import RoundStatus
@@ -171,6 +171,41 @@ def test_write_first_contributions_stay_hidden_until_the_round_closes() -> None:
     meeting.advance(now=NOW)
     assert [c.id for c in meeting.contributions_in(3, viewer="C")] == [written.id]
     assert RoundRevealed(phase_index=3) in meeting.events
+
+
+def test_a_message_deleted_on_the_platform_withdraws_its_contribution() -> None:
+    meeting = in_phase(3)  # write-first, each in turn
+    assert meeting.current_round is not None
+    first = meeting.current_round.order[0]
+    meeting.contribute(person=first, text="Client details", now=NOW, source_ref="m1")
+    assert first not in meeting.current_round.due
+    withdrawn = meeting.withdraw_deleted(source_ref="m1")
+    assert withdrawn is not None and withdrawn.text == "Client details"
+    assert meeting.contributions == [] and first in meeting.current_round.due
+    assert ContributionWithdrawn(phase_index=3, author=first) in meeting.events
+    assert meeting.withdraw_deleted(source_ref="m1") is None  # delivered again: nothing
+
+
+def test_a_deleted_message_leaves_the_authors_other_contribution_counting() -> None:
+    meeting = in_phase(3)
+    assert meeting.current_round is not None
+    first = meeting.current_round.order[0]
+    meeting.contribute(person=first, text="One", now=NOW, source_ref="m1")
+    meeting.contribute(person=first, text="Two", now=NOW, source_ref="m2")
+    meeting.withdraw_deleted(source_ref="m1")
+    assert [c.text for c in meeting.contributions] == ["Two"]
+    assert first not in meeting.current_round.due
+
+
+def test_a_message_deleted_after_its_round_closed_is_withdrawn_from_the_record() -> None:
+    meeting = in_phase(1)
+    assert meeting.current_round is not None
+    first = meeting.current_round.order[0]
+    meeting.contribute(person=first, text="When?", now=NOW, source_ref="m1")
+    meeting.advance(now=NOW)
+    meeting.withdraw_deleted(source_ref="m1")
+    assert meeting.contributions_in(1) == []
+    assert first in meeting.rounds[1].contributed  # the closed round's record stays as held
 
 
 def test_only_the_chair_or_facilitator_speaks_in_a_facilitator_phase() -> None:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, func, insert, select, update
+from sqlalchemy import Row, Select, delete, func, insert, select, update
 
 from core.domain.contribution import Contribution
 from core.domain.errors import NotFound
@@ -110,7 +110,9 @@ class SqlMeetings(SqlRepository):
     # ---------------------------------------------------------------- helpers
 
     def _write_contributions(self, meeting: Meeting, *, stored: dict[str, dict[str, Any]]) -> None:
-        """Insert new contributions, update changed ones; none is ever deleted here."""
+        """Insert new contributions, update changed ones, and delete the ones the meeting no
+        longer has (withdrawn: deleted on the platform). Safe because ``save`` is
+        versioned: a meeting loaded before another's change cannot get here."""
         assert meeting.id is not None
         new: list[dict[str, Any]] = []
         for position, contribution in enumerate(meeting.contributions):
@@ -127,6 +129,9 @@ class SqlMeetings(SqlRepository):
                 )
         if new:
             self.connection.execute(insert(contributions), new)
+        gone = set(stored) - {c.id for c in meeting.contributions}
+        if gone:
+            self.connection.execute(delete(contributions).where(contributions.c.id.in_(gone)))
 
     def _load(self, query: Select[Any]) -> list[Meeting]:
         rows = self.connection.execute(query).mappings().all()
