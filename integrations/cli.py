@@ -188,9 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--platform", choices=[p.value for p in Platform])
     listing.add_argument("--workspace", help="only this workspace's groups (with --platform)")
 
-    from integrations import cli_privacy  # it builds on this module, now loaded
+    from integrations import cli_outbox, cli_privacy  # they build on this module, now loaded
 
     cli_privacy.add_commands(commands)
+    cli_outbox.add_commands(commands)
     return parser
 
 
@@ -215,6 +216,17 @@ def _command(
     parser.add_argument("--locale", choices=LOCALES, help=locale_help)
     parser.set_defaults(handler=handler)
     return parser
+
+
+def _positive(value: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {value!r}")
+    return number
 
 
 def _workspace_args(parser: argparse.ArgumentParser) -> None:
@@ -371,12 +383,20 @@ def _upgrade(engine: Engine) -> None:
 @contextmanager
 def _core(settings: Settings) -> Iterator[Context]:
     """The core's services over the database, without the platforms: an admin command opens
-    no connection to Slack or Teams. SQLite is migrated here, as ``serve`` does; PostgreSQL
-    must have been upgraded with ``intervision db upgrade``."""
+    no connection to Slack or Teams."""
     from core.bootstrap import bootstrap
-    from core.storage.engine import database_url
 
     library = load_library(settings.INTERVISION_METHODS_DIR)
+    with _database(settings) as engine:
+        yield bootstrap(engine, methods=library)
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Engine]:
+    """The database at its current schema: SQLite is migrated here, as ``serve`` does;
+    PostgreSQL must have been upgraded with ``intervision db upgrade``."""
+    from core.storage.engine import database_url
+
     url = database_url(settings.DATABASE_URL)
     engine = _engine(url)
     try:
@@ -385,7 +405,7 @@ def _core(settings: Settings) -> Iterator[Context]:
                 _upgrade(engine)
             elif not _at_head(engine):
                 raise NotPossibleNow("cli.database_not_upgraded", database=_shown(url))
-            yield bootstrap(engine, methods=library)
+            yield engine
     finally:
         engine.dispose()
 

@@ -54,7 +54,7 @@ def add_commands(commands: argparse._SubParsersAction[cli._Parser]) -> None:
     )
     purge.add_argument(
         "--limit",
-        type=_positive,
+        type=cli._positive,
         default=CLI_PURGE_BATCH,
         help=f"at most this many meetings in one run (default {CLI_PURGE_BATCH})",
     )
@@ -73,23 +73,13 @@ def add_commands(commands: argparse._SubParsersAction[cli._Parser]) -> None:
     listing.add_argument("--platform", choices=[p.value for p in Platform])
     listing.add_argument("--workspace", help="only this workspace's entries (with --platform)")
     listing.add_argument(
-        "--limit", type=_positive, default=AUDIT_LINES, help=f"default {AUDIT_LINES}"
+        "--limit", type=cli._positive, default=AUDIT_LINES, help=f"default {AUDIT_LINES}"
     )
 
 
 def _person_args(parser: argparse.ArgumentParser) -> None:
     cli._workspace_args(parser)
     parser.add_argument("--user", required=True, help="the person's user id in that workspace")
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {value!r}")
-    return number
 
 
 # --- the commands -------------------------------------------------------------------------

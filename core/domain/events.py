@@ -54,7 +54,8 @@ class MeetingRescheduled(DomainEvent):
 
 @dataclass(frozen=True)
 class MeetingStarted(DomainEvent):
-    pass
+    by: PersonRef | None = None
+    """Who started it (told too if nothing can be posted in the group's channel)."""
 
 
 @dataclass(frozen=True)

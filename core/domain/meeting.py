@@ -209,8 +209,10 @@ class Meeting(Aggregate):
         chair: PersonRef | None,
         method: Method,
         now: datetime,
+        by: PersonRef | None = None,
     ) -> None:
-        """Open the meeting: for cases, or straight to the chosen case if one was chosen."""
+        """Open the meeting (``by`` whom): for cases, or straight to the chosen case if one
+        was chosen."""
         self._require(MeetingState.PLANNED, key="meeting.already_started")
         if method.id != self.method_id:
             self.method_id = method.id
@@ -227,7 +229,7 @@ class Meeting(Aggregate):
             self.state = MeetingState.CASE_CHOSEN
         else:
             self.state = MeetingState.OPEN_FOR_CASES
-        self._record(MeetingStarted())
+        self._record(MeetingStarted(by=by))
 
     def choose_case(self, *, case_id: int, owner: PersonRef) -> None:
         """Choose the case: in advance while planned, or from those brought in."""

@@ -62,6 +62,8 @@ def _localise_param(name: str, value: Any, locale: Locale) -> Any:
         return t(f"field.{value}", locale)
     if name == "state":
         return t(f"state.{value}", locale)
+    if name == "what":
+        return t(f"delivery.{value}", locale)
     return value
 
 

@@ -118,7 +118,12 @@ def _start(call: Call, intent: i.StartMeeting) -> Reply:
     else:
         group_id = group_here(call, intent).id or 0
     started = meetings.start_meeting(call.ctx, actor=intent.actor, group_id=group_id)
-    reply = call.notice("meeting.already_running") if started.already_running else call.reply()
+    if started.posting_again:
+        reply = call.notice("meeting.posting_again")
+    elif started.already_running:
+        reply = call.notice("meeting.already_running")
+    else:
+        reply = call.reply()
     return reply.model_copy(update={"meeting_id": started.meeting.id})
 
 

@@ -6,7 +6,10 @@ Decided here, once, for every platform:
   (with a key it carries) before it is posted, so that after a crash between posting and
   bookkeeping the message is found again (``Messenger.find_post``), never posted twice;
 - a thread message whose root is not posted yet posts the root first;
-- what a notification becomes (``prepare``): which screen, for where, in which language.
+- a message too long for one post goes as several, in order (``core.views.pages``);
+- what a notification becomes (``prepare``): which screen, for where, in which language;
+- a delivery the platform refuses for good (``Undeliverable``) is parked at once and the
+  people who can act are told (``core.services.delivery.refused``).
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.interactions.render import render
 from core.interactions.replies import Reply
 from core.jobs.outbox_worker import Claimed
-from core.services import groups, notify, queries
+from core.services import delivery, groups, notify, queries
 from core.services.context import Actor, Context
-from core.services.ports import Destination, MeetingPost, Messenger, Notification
+from core.services.ports import (
+    Destination,
+    MeetingPost,
+    Messenger,
+    Notification,
+    Undeliverable,
+)
 from core.views.direct import direct_message
 from core.views.meeting import meeting_card, thread_message
+from core.views.pages import pages
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
 
@@ -142,6 +152,18 @@ class Deliverer:
         self.messengers = messengers
 
     def __call__(self, item: Claimed) -> None:
+        try:
+            self._deliver(item)
+        except Undeliverable as refused:
+            log.warning(
+                "outbox %s (%s) refused for good: %s", item.id, item.notification.topic, refused
+            )
+            delivery.refused(
+                self.ctx, item.notification, refusal=refused.refusal, detail=refused.detail
+            )
+            raise  # the worker parks the row (``Undeliverable.permanent``)
+
+    def _deliver(self, item: Claimed) -> None:
         notification = item.notification
         workspace = queries.workspace_settings(self.ctx, workspace_id=notification.workspace_id)
         messenger = self.messengers.get(workspace.platform)
@@ -157,19 +179,19 @@ class Deliverer:
             assert out.card is not None and out.meeting_id is not None
             root = self._root(messenger, here, out.meeting_id)
             thread = Destination(here.workspace, root.channel, thread=root.ref)
-            key = f"outbox-{item.id}"
-            if not self._posted_before(messenger, thread, key, item):
-                messenger.reply(thread, out.card, key=key)
+            for key, page in _keyed_pages(item, out.card):
+                if not self._posted_before(messenger, thread, key, item):
+                    messenger.reply(thread, page, key=key)
         elif out.target is Target.DIRECT:
-            if out.card is not None:
-                messenger.send_privately(here, out.card)
+            for page in pages(out.card) if out.card is not None else []:
+                messenger.send_privately(here, page)
             if out.form is not None:
                 messenger.open_form(here, out.form)
         elif out.target is Target.CHANNEL:
             assert out.card is not None
-            key = f"outbox-{item.id}"
-            if not self._posted_before(messenger, here, key, item):
-                messenger.post(here, out.card, key=key)
+            for key, page in _keyed_pages(item, out.card):
+                if not self._posted_before(messenger, here, key, item):
+                    messenger.post(here, page, key=key)
         elif out.target is Target.CHANNEL_CHECK:
             # Who is in the group's channel: case content goes there only for the group.
             assert notification.group_id is not None
@@ -251,3 +273,11 @@ class Deliverer:
         with self.ctx.uow() as uow:
             uow.outbox.mark_delivered(item.id, now=self.ctx.clock.now())
             uow.commit()
+
+
+def _keyed_pages(item: Claimed, card: Card) -> list[tuple[str, Card]]:
+    """The card's pages (``core.views.pages``), each with a key of its own, so that a
+    retry after a crash between pages posts only the pages not yet there."""
+    found = pages(card)
+    key = f"outbox-{item.id}"
+    return [(key if n == 0 else f"{key}.{n + 1}", page) for n, page in enumerate(found)]

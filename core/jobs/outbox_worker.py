@@ -144,15 +144,18 @@ def mark_failed(
     now: datetime,
     error: str,
     retry_after: float | None = None,
+    *,
+    permanent: bool = False,
 ) -> str:
     """Record a failed delivery and schedule the retry (after ``retry_after`` seconds when the
-    platform said so, else after a backoff); park the row after ``MAX_ATTEMPTS`` failures.
+    platform said so, else after a backoff); park the row after ``MAX_ATTEMPTS`` failures,
+    or at once when the failure is ``permanent`` (asking again would change nothing).
     Returns the row's new status."""
     with engine.begin() as connection:
         before = connection.execute(select(outbox.c.attempts).where(outbox.c.id == outbox_id))
         attempts = int(before.scalar_one()) + 1
         delay = max(retry_after, 0.0) if retry_after is not None else backoff_seconds(attempts)
-        status = PARKED if attempts >= MAX_ATTEMPTS else PENDING
+        status = PARKED if permanent or attempts >= MAX_ATTEMPTS else PENDING
         connection.execute(
             update(outbox)
             .where(outbox.c.id == outbox_id)
@@ -177,7 +180,7 @@ def run_once(
 ) -> RunSummary:
     """Deliver what is due now: each claimed row goes to ``handler``, which marks it
     delivered; an exception marks it failed (an exception's ``retry_after`` attribute, in
-    seconds, is honoured)."""
+    seconds, is honoured; one whose ``permanent`` attribute is True parks the row)."""
     delivered = failed = 0
     for item in claim_due(engine, now=now, limit=limit, lease=lease):
         if deliver_one(engine, handler, item, now=now):
@@ -192,7 +195,14 @@ def deliver_one(engine: Engine, handler: Handler, item: Claimed, *, now: datetim
     try:
         handler(item)
     except Exception as exc:
-        status = mark_failed(engine, item.id, now, _describe(exc), retry_after=_retry_after(exc))
+        status = mark_failed(
+            engine,
+            item.id,
+            now,
+            _describe(exc),
+            retry_after=_retry_after(exc),
+            permanent=getattr(exc, "permanent", False) is True,
+        )
         log.warning(
             "outbox %s (%s) failed, attempt %s, now %s: %s",
             item.id,

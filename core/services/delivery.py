@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from core.domain.common import PersonRef
+from core.services import notify
 from core.services.context import Context
+from core.services.ports import Notification, Refusal
 
 
 def first_delivery(ctx: Context, *, platform: str, key: str) -> bool:
@@ -41,3 +43,16 @@ def people_named(ctx: Context, *, workspace_id: int) -> dict[PersonRef, str]:
     """Everyone whose display name the platform told us (for people pickers)."""
     with ctx.uow() as uow:
         return uow.conversations.named(workspace_id)
+
+
+def refused(ctx: Context, failed: Notification, *, refusal: Refusal, detail: str) -> None:
+    """The platform refused ``failed`` for good (the outbox parks it): the people who can
+    act hear why, privately (``notify.refused``). When a meeting's channel is closed to the
+    app, the meeting's other messages would be refused too: they wait, parked, until
+    someone starts the meeting again in that channel (``meetings.start_meeting``)."""
+    with ctx.uow() as uow:
+        if refusal is Refusal.NO_ACCESS and failed.sequence is not None:
+            uow.outbox.park_sequence(failed.sequence, error=f"{refusal.value}: {detail}")
+        for notice in notify.refused(uow, failed, refusal=refusal.value, detail=detail):
+            uow.outbox.add(notice, now=ctx.clock.now())
+        uow.commit()

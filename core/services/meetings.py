@@ -12,7 +12,7 @@ from core.domain.errors import NotAllowed, NotPossibleNow
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.tasks import PreparationTask, TaskKind
-from core.services import rules
+from core.services import notify, rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
 
@@ -96,11 +96,15 @@ def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
 class Started:
     meeting: Meeting
     already_running: bool
+    posting_again: bool = False
+    """Already running, and its messages, refused by the platform before (the channel was
+    closed to the app), are being posted again."""
 
 
 def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
     """Start the group's meeting now: the scheduled one, or a new live one. When one is
-    already running, say so and change nothing."""
+    already running, say so and change nothing, except that what the platform refused to
+    post of it is tried again (the app may have been added to the channel since)."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         group = uow.groups.get(group_id)
@@ -108,7 +112,10 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
         rules.require_involved(actor, group)
         meeting = uow.meetings.current(group_id)
         if meeting is not None and meeting.state is not MeetingState.PLANNED:
-            return Started(meeting=meeting, already_running=True)
+            assert meeting.id is not None
+            again = uow.outbox.requeue_sequence(notify.sequence_of(meeting.id), now=now)
+            uow.commit()
+            return Started(meeting=meeting, already_running=True, posting_again=again > 0)
         if meeting is None:
             meeting = uow.meetings.add(
                 Meeting.schedule(
@@ -126,6 +133,7 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
             chair=chair,
             method=ctx.methods.get(meeting.method_id),
             now=now,
+            by=actor.person or None,
         )
         save_meeting(uow, meeting)
         return Started(meeting=meeting, already_running=False)

@@ -117,9 +117,10 @@ def _for_meeting(
         )
 
     queued = [note(CARD, {})]
-    if any(isinstance(event, MeetingStarted) for event in events):
+    started = next((e for e in events if isinstance(e, MeetingStarted)), None)
+    if started is not None:
         # Who is in the channel now, before anything of the case is posted there.
-        queued.insert(0, note(CHECK, {}))
+        queued.insert(0, note(CHECK, {"started_by": started.by}))
     for event in events:
         view = _THREAD_VIEWS.get(type(event))
         if view is not None:
@@ -211,6 +212,53 @@ def _for_group(uow: UnitOfWork, group: Group, events: list[DomainEvent]) -> list
                 )
                 queued.append(card)
     return queued
+
+
+REFUSED_WHAT = {CARD: "card", THREAD: "thread", CHANNEL: "report", CHECK: "card"}
+"""What a refused delivery was, in the words of the notice (``delivery.<what>``): asking
+who is in the channel comes before the meeting's message."""
+
+
+def refused(
+    uow: UnitOfWork, failed: Notification, *, refusal: str, detail: str
+) -> list[Notification]:
+    """Who hears, privately, that the platform refused ``failed`` for good (``refusal``: a
+    ``core.services.ports.Refusal`` value): for the meeting's messages its chair and the
+    group's facilitator, and whoever started the meeting or added the group (every member
+    when there is nobody of these), so that someone can act; for
+    a private message to a member, the facilitator. A notice about a refusal, a reply, or
+    the managers' numbers tells nobody (logged, and parked for ``intervision outbox``)."""
+    if failed.group_id is None or failed.data.get("view") in ("undeliverable", "unreachable"):
+        return []
+    group = uow.groups.get(failed.group_id)
+
+    def note(person: PersonRef, **data: object) -> Notification:
+        return Notification(
+            topic=DIRECT,
+            workspace_id=group.workspace_id,
+            group_id=group.id,
+            meeting_id=failed.meeting_id,
+            person=person,
+            data={"group": group.name, "detail": detail, **data},
+        )
+
+    if failed.topic == DIRECT and failed.person is not None:
+        if group.facilitator in (None, failed.person):
+            return []
+        return [note(group.facilitator, view="unreachable", mention=failed.person)]
+    what = REFUSED_WHAT.get(failed.topic)
+    if what is None:
+        return []
+    if failed.meeting_id is None:  # the channel asked about when the group was added
+        what = "messages"
+    chair = uow.meetings.get(failed.meeting_id).chair if failed.meeting_id else None
+    starter = failed.data.get("started_by")
+    asked = [failed.person, starter if isinstance(starter, str) else None]
+    told = list(dict.fromkeys(p for p in (*asked, chair, group.facilitator) if p))
+    return [
+        note(person, view="undeliverable", refusal=refusal, what=what)
+        for person in told or group.members
+    ]
 
 
 def _phase_of(event: DomainEvent) -> dict[str, int]:

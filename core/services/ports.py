@@ -10,6 +10,7 @@ import builtins
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -134,6 +135,16 @@ class Outbox(Protocol):
     def add(self, notification: Notification, *, now: datetime) -> None: ...
     def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
         """In this transaction: so that it commits together with the delivery's bookkeeping."""
+        ...
+
+    def park_sequence(self, sequence: str, *, error: str) -> int:
+        """Park every pending row of ``sequence`` (the platform would refuse them too);
+        returns how many."""
+        ...
+
+    def requeue_sequence(self, sequence: str, *, now: datetime) -> int:
+        """Give every parked row of ``sequence`` a fresh set of attempts, due ``now``;
+        returns how many."""
         ...
 
 
@@ -281,10 +292,39 @@ class Destination:
     """For a reply in a thread: the ref of the thread's root message."""
 
 
+class Refusal(StrEnum):
+    """Why a platform refused a delivery for good."""
+
+    NO_ACCESS = "no_access"
+    """The channel is gone, archived, or closed to the app (it was never added to it)."""
+    TOO_LARGE = "too_large"
+    """Over the platform's size limit for one message."""
+    UNREACHABLE = "unreachable"
+    """The person cannot be reached privately (left, deactivated, blocked the app)."""
+    REFUSED = "refused"
+    """Any other refusal that asking again will not change (a malformed message, a
+    revoked token)."""
+
+
+class Undeliverable(Exception):
+    """The platform refused a delivery for good: the outbox parks it at once (``permanent``)
+    and the people who can act are told (``core.jobs.delivery``). ``detail`` is the
+    platform's own answer (a Slack error code, a Bot Connector status), for logs and
+    ``intervision outbox list``."""
+
+    permanent = True
+
+    def __init__(self, refusal: Refusal, detail: str) -> None:
+        super().__init__(f"{refusal.value}: {detail}")
+        self.refusal = refusal
+        self.detail = detail
+
+
 class Messenger(Protocol):
     """What a chat platform does for the core; every adapter implements it.
 
-    Each call either succeeds or raises: a platform error with a ``retry_after`` attribute
+    Each call either succeeds or raises: ``Undeliverable`` when the platform refused for
+    good (parked at once, and told); a platform error with a ``retry_after`` attribute
     (seconds) is retried no sooner than that by the outbox; any other is retried with
     backoff and parked after repeated failures."""
 
@@ -312,8 +352,9 @@ class Messenger(Protocol):
 
     def channel_members(self, to: Destination) -> set[PersonRef] | None:
         """Everyone in ``to.channel`` now, as person refs (our own bot left out); None when
-        the platform refuses to say for good (a missing permission, an unknown channel).
-        A passing failure raises, and the outbox asks again."""
+        the platform refuses to say for good (a missing permission); ``Undeliverable`` when
+        the channel is closed to the app. A passing failure raises, and the outbox asks
+        again."""
         ...
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:

@@ -7,6 +7,7 @@ from typing import Any
 from core.domain.common import Locale
 from core.domain.errors import DomainError
 from core.i18n import error_text, said, t
+from core.views.privacy import person
 from core.views.vocabulary import Card, ContextLine, Text, spans
 
 DIRECT_VIEWS = (
@@ -17,14 +18,32 @@ DIRECT_VIEWS = (
     "channel_shared",
     "channel_unknown",
     "withdrawn",
+    "undeliverable",
+    "unreachable",
 )
 
 
+EXPLAINED_REFUSALS = ("no_access", "too_large")
+"""Refusals whose notice says what to do (``direct.undeliverable.<refusal>``); any other
+gets the general one (``direct.undeliverable``)."""
+
+
 def direct_message(view: str, locale: Locale, **params: Any) -> Card:
-    """``view`` is one of DIRECT_VIEWS (the ``person.direct`` notification's ``view``)."""
+    """``view`` is one of DIRECT_VIEWS (the ``person.direct`` notification's ``view``).
+    ``undeliverable`` explains its ``refusal`` (a ``Refusal`` value); ``unreachable``
+    names the person it is about (``mention``) as the platform shows people."""
     if view not in DIRECT_VIEWS:
         raise ValueError(f"unknown direct view {view!r}")
-    text = t(f"direct.{view}", locale, **params)
+    key = f"direct.{view}"
+    if view == "undeliverable" and params.get("refusal") in EXPLAINED_REFUSALS:
+        key += "." + str(params["refusal"])
+    text = said(key, locale, params)
+    if view == "unreachable" and params.get("mention"):
+        before, _, after = t(key, locale, **{**params, "mention": "\x00"}).partition("\x00")
+        return Card(
+            blocks=(Text(spans(before, person(str(params["mention"]), locale), after)),),
+            summary=text,
+        )
     return Card(blocks=(Text(spans(text)),), summary=text)
 
 

@@ -14,7 +14,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from core import interactions
-from integrations.slack import blocks, inbound
+from integrations.slack import blocks, inbound, text
 from integrations.slack.runtime import Runtime, answer_deadline, log
 
 SLASH_COMMANDS = ("/intervision", "/intervisie")
@@ -29,7 +29,8 @@ def register(bolt: App, rt: Runtime) -> None:
             client, team=inbound.team_of(body), user=body["user_id"], channel=body.get("channel_id")
         )
         slash = str(body.get("command") or SLASH_COMMANDS[0])
-        reply = interactions.command(rt.ctx, who, str(body.get("text") or ""), slash=slash)
+        typed = text.decode(str(body.get("text") or ""))
+        reply = interactions.command(rt.ctx, who, typed, slash=slash)
         rt.show(
             client, who, reply, trigger_id=body.get("trigger_id"), respond=respond, invoked_as=slash
         )
@@ -104,10 +105,12 @@ def register(bolt: App, rt: Runtime) -> None:
             channel=message.channel,
             message=message.thread_ts,
         )
+        team = inbound.team_of(body)
+        said = text.decode(message.text, lambda user: rt.name(client, team, user))
         reply = interactions.thread_message(
             rt.ctx,
             who,
-            message.text,
+            said,
             source_ref=message.ts,
             edited=message.edited,
             deleted=message.deleted,

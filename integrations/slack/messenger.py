@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from core.interactions import Platform, workspace_id
 from core.services import delivery
-from core.services.ports import Destination
+from core.services.ports import Destination, Refusal, Undeliverable
 from core.views import actions as a
 from core.views.vocabulary import Button, Buttons, Card, Form, Text, spans
 from integrations.http_headers import retry_after
@@ -28,8 +28,52 @@ log = logging.getLogger("intervision.slack")
 METADATA_TYPE = "intervision_post"
 HISTORY_PAGES = 5
 MEMBER_PAGES = 5
-MEMBERS_REFUSED = frozenset({"missing_scope", "channel_not_found", "not_allowed_token_type"})
-"""``conversations.members`` errors that asking again will not change."""
+REFUSALS: dict[str, Refusal] = {
+    **dict.fromkeys(
+        (
+            "channel_not_found",  # a private channel the app was not invited to, or gone
+            "not_in_channel",  # still, after trying to join
+            "method_not_supported_for_channel_type",  # joining a private channel
+            "is_archived",
+            "restricted_action",
+            "restricted_action_read_only_channel",
+            "restricted_action_thread_only_channel",
+            "restricted_action_non_threadable_channel",
+            "team_access_not_granted",
+            "ekm_access_denied",
+        ),
+        Refusal.NO_ACCESS,
+    ),
+    **dict.fromkeys(
+        ("msg_too_long", "msg_blocks_too_long", "metadata_too_large"), Refusal.TOO_LARGE
+    ),
+    **dict.fromkeys(
+        ("user_not_found", "user_disabled", "user_not_visible", "cannot_dm_bot"),
+        Refusal.UNREACHABLE,
+    ),
+    **dict.fromkeys(
+        (
+            "invalid_blocks",
+            "invalid_blocks_format",
+            "invalid_metadata_format",
+            "invalid_metadata_schema",
+            "no_text",
+            "too_many_attachments",
+            "message_not_found",
+            "cant_update_message",
+            "edit_window_closed",
+            "invalid_auth",
+            "not_authed",
+            "account_inactive",
+            "token_revoked",
+            "missing_scope",
+            "not_allowed_token_type",
+        ),
+        Refusal.REFUSED,
+    ),
+}
+"""Slack Web API errors that asking again will not change (PLATFORMS.md: the permanent
+posting errors), by what they mean for the people told."""
 
 
 class SlackRetryLater(Exception):
@@ -60,7 +104,14 @@ class SlackMessenger:
         return str(self._post(to, to.channel, payload)["ts"])
 
     def send_privately(self, to: Destination, card: Card) -> str:
-        sent = self._call(to, "chat_postMessage", channel=self._direct(to), **blocks.message(card))
+        try:
+            channel = self._direct(to)
+            sent = self._call(to, "chat_postMessage", channel=channel, **blocks.message(card))
+        except Undeliverable as refused:
+            if refused.refusal is not Refusal.NO_ACCESS:
+                raise
+            # A direct message channel that is gone: the person is out of reach.
+            raise Undeliverable(Refusal.UNREACHABLE, refused.detail) from refused
         return str(sent["ts"])
 
     def open_form(self, to: Destination, form: Form) -> None:
@@ -73,7 +124,8 @@ class SlackMessenger:
 
     def channel_members(self, to: Destination) -> set[str] | None:
         """``conversations.members``, every page, without this app's own bot user (other
-        bots count: they can read the channel too)."""
+        bots count: they can read the channel too). A channel closed to the app (a private
+        one it was not invited to) is ``Undeliverable``; a missing permission is None."""
         assert to.channel is not None
         members: set[str] = set()
         cursor = None
@@ -86,11 +138,11 @@ class SlackMessenger:
                     limit=200,
                     **({"cursor": cursor} if cursor else {}),
                 )
-            except SlackApiError as exc:
-                if exc.response.get("error") in MEMBERS_REFUSED:
-                    log.warning("Slack will not say who is in %s: %s", to.channel, exc)
-                    return None
-                raise
+            except Undeliverable as refused:
+                if refused.refusal is Refusal.NO_ACCESS:
+                    raise  # nothing can be posted there either: told as such
+                log.warning("Slack will not say who is in %s: %s", to.channel, refused)
+                return None
             members |= {str(m) for m in page.get("members") or []}
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
@@ -138,6 +190,8 @@ class SlackMessenger:
         return self.runtime.client_for_team(to.workspace)
 
     def _call(self, to: Destination, method: str, **args: Any) -> Any:
+        """One Web API call: a 429 raises ``SlackRetryLater``, an error asking again will
+        not change ``Undeliverable``, anything else the SDK's error (retried)."""
         try:
             return getattr(self._client(to), method)(**args)
         except SlackApiError as exc:
@@ -145,18 +199,21 @@ class SlackMessenger:
                 wait = retry_after(exc.response.headers.get("Retry-After"))
                 seconds = 30.0 if wait is None else wait
                 raise SlackRetryLater("rate limited by Slack", seconds) from exc
+            error = str(exc.response.get("error") or "")
+            if error in REFUSALS:
+                raise Undeliverable(REFUSALS[error], error) from exc
             raise
 
     def _post(self, to: Destination, channel: str, payload: dict[str, Any]) -> Any:
         """chat.postMessage; on ``not_in_channel`` join the (public) channel, once."""
         try:
             return self._call(to, "chat_postMessage", channel=channel, **payload)
-        except SlackApiError as exc:
-            if exc.response.get("error") != "not_in_channel":
+        except Undeliverable as refused:
+            if refused.detail != "not_in_channel":
                 raise
-            log.info("joining %s to post there", channel)
-            self._call(to, "conversations_join", channel=channel)
-            return self._call(to, "chat_postMessage", channel=channel, **payload)
+        log.info("joining %s to post there", channel)
+        self._call(to, "conversations_join", channel=channel)
+        return self._call(to, "chat_postMessage", channel=channel, **payload)
 
     def _direct(self, to: Destination) -> str:
         """The direct-message channel with ``to.person`` (opened once, then remembered)."""

@@ -60,9 +60,10 @@ class Runtime:
     settings: Settings
     client_for_team: Callable[[str], WebClient]
     """The bot's client in a team (single workspace: the one bot token)."""
-    _people: dict[tuple[str, str], tuple[float, str | None, str | None]] = field(
+    _people: dict[tuple[str, str], tuple[float, str | None, str | None, str | None]] = field(
         default_factory=dict
     )
+    """(team, user) -> (when asked, locale, time zone, display name), from ``users.info``."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------------ who
@@ -94,22 +95,35 @@ class Runtime:
 
     def person(self, client: WebClient, team: str, user: str) -> tuple[str | None, str | None]:
         """(locale, time zone) of a person, as Slack knows them (either may be missing)."""
+        _, locale, zone, _ = self._known(client, team, user)
+        return locale, zone
+
+    def name(self, client: WebClient, team: str, user: str) -> str | None:
+        """How Slack shows a person (their display name, else their full name)."""
+        return self._known(client, team, user)[3]
+
+    def _known(
+        self, client: WebClient, team: str, user: str
+    ) -> tuple[float, str | None, str | None, str | None]:
+        """``users.info`` of a person, asked once per ``PEOPLE_SECONDS``."""
         key = (team, user)
         with self._lock:
             known = self._people.get(key)
         if known is not None and time.monotonic() - known[0] < PEOPLE_SECONDS:
-            return known[1], known[2]
+            return known
         try:
             found = client.users_info(user=user, include_locale=True).get("user") or {}
         except SlackApiError as exc:
             log.info("users.info for %s failed: %s", user, exc.response.get("error"))
-            return None, None
-        locale, zone = found.get("locale"), found.get("tz")
+            return (0.0, None, None, None)
+        profile = found.get("profile") or {}
+        shown = profile.get("display_name") or profile.get("real_name") or found.get("real_name")
+        known = (time.monotonic(), found.get("locale"), found.get("tz"), shown or None)
         with self._lock:
             if len(self._people) >= MAX_PEOPLE:
                 self._people.clear()
-            self._people[key] = (time.monotonic(), locale, zone)
-        return locale, zone
+            self._people[key] = known
+        return known
 
     # ------------------------------------------------------------------ answers
 

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from core.interactions import is_ref, strip_control
+from integrations.teams.text import decode
 
-_MENTION = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]+>")
+_AT = re.compile(r"</?at[^>]*>", re.IGNORECASE)
 
 
 def _ref(value: str) -> str:
@@ -70,6 +70,14 @@ class ChannelData(_Model):
     channel: Named | None = None
 
 
+class Entity(_Model):
+    """An entity of the activity; a ``mention`` names who its ``<at>`` text is."""
+
+    type: str = ""
+    text: str | None = None
+    mentioned: Account | None = None
+
+
 class Activity(_Model):
     """The fields of a Bot Framework activity this adapter reads (the rest is kept)."""
 
@@ -90,6 +98,7 @@ class Activity(_Model):
     channel_data: ChannelData = Field(default_factory=ChannelData, alias="channelData")
     members_added: list[Account] = Field(default_factory=list, alias="membersAdded")
     members_removed: list[Account] = Field(default_factory=list, alias="membersRemoved")
+    entities: list[Entity] = Field(default_factory=list)
 
     @property
     def tenant(self) -> str:
@@ -143,9 +152,18 @@ class Activity(_Model):
 
     @property
     def plain_text(self) -> str:
-        """The message without the bot's ``<at>`` mention and without markup."""
-        text = _MENTION.sub(" ", self.text or "")
-        return " ".join(_TAGS.sub(" ", text).replace("&nbsp;", " ").split())
+        """The message as the person read it (``integrations.teams.text``): without the
+        bot's own ``<at>`` mention, colleagues' names kept, markup and entities decoded."""
+        bot = {
+            _AT.sub("", entity.text or "").strip()
+            for entity in self.entities
+            if entity.type == "mention"
+            and entity.mentioned
+            and entity.mentioned.id == self.recipient.id
+        }
+        if self.recipient.name:
+            bot.add(self.recipient.name)
+        return decode(self.text or "", bot_names=frozenset(bot))
 
 
 @dataclass(frozen=True)

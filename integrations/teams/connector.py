@@ -10,6 +10,7 @@ from urllib.parse import quote, urlparse
 import msal
 import requests
 
+from core.services.ports import Refusal, Undeliverable
 from integrations.http_headers import retry_after
 
 log = logging.getLogger("intervision.teams")
@@ -17,6 +18,13 @@ log = logging.getLogger("intervision.teams")
 BOT_SCOPE = "https://api.botframework.com/.default"
 PUBLIC_CLOUD_HOSTS = {"login.microsoftonline.com"}
 RETRY_STATUSES = {429, 412, 502, 504}
+REFUSALS = {
+    400: Refusal.REFUSED,  # a malformed activity: the same activity is refused again
+    403: Refusal.NO_ACCESS,  # the bot was removed from the team or chat, or blocked
+    404: Refusal.NO_ACCESS,  # the conversation (or the message to update) is gone
+    413: Refusal.TOO_LARGE,  # MessageSizeTooBig
+}
+"""Bot Connector answers that asking again will not change (PLATFORMS.md)."""
 DEFAULT_RETRY_SECONDS = 2.0
 TIMEOUT_SECONDS = 15
 
@@ -119,7 +127,8 @@ class Connector:
         return list(found) if isinstance(found, list) else []
 
     def _call(self, method: str, service_url: str, path: str, body: Any) -> Any:
-        """One attempt. A transient answer (429, 412, 502, 504) raises with ``retry_after``
+        """One attempt. An answer asking again will not change (``REFUSALS``) raises
+        ``Undeliverable``; a transient answer (429, 412, 502, 504) raises with ``retry_after``
         (the platform's ``Retry-After``, else a short default): the outbox comes back then,
         after looking for a post that went through; nothing sleeps here."""
         token = self._token()
@@ -134,11 +143,23 @@ class Connector:
             return response.json() if response.content else {}
         retryable = response.status_code in RETRY_STATUSES
         log.info("Bot Connector %s on %s", response.status_code, path)
+        refusal = REFUSALS.get(response.status_code)
+        if refusal is not None:
+            raise Undeliverable(refusal, f"HTTP {response.status_code} {_code(response)}".strip())
         raise ConnectorError(
             response.status_code,
             response.text,
             retry_after=(_retry_after(response) or DEFAULT_RETRY_SECONDS) if retryable else None,
         )
+
+
+def _code(response: requests.Response) -> str:
+    """The Bot Connector's error code (``{"error": {"code": "MessageSizeTooBig"}}``)."""
+    try:
+        error = response.json().get("error")
+    except ValueError:
+        return ""
+    return str(error.get("code") or "")[:100] if isinstance(error, dict) else ""
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -10,16 +10,17 @@ author is told privately and is due again in the open round."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import select
 
-from core.services import meetings, preparation, queries
+from core.services import contributions, meetings, preparation, queries
 from core.services.context import Actor
-from core.storage.tables import contributions
+from core.storage.tables import contributions as contribution_rows
 from tests.support.slack_meeting import finish, meeting, settle
-from tests.support.slack_world import FACILITATOR, MEMBERS, SlackWorld, slack_world
+from tests.support.slack_world import CHANNEL, FACILITATOR, MEMBERS, SlackWorld, slack_world
 from tests.support.teams_harness import TeamsHarness, running_teams
 from tests.support.teams_servers import MicrosoftStandIns
 
@@ -46,7 +47,7 @@ def _opened(ctx: object, ws: int, group_id: int, people: list[str], lead: str) -
 
 def _stored_texts(engine: object) -> list[str]:
     with engine.connect() as connection:  # type: ignore[attr-defined]
-        return [str(t) for t in connection.execute(select(contributions.c.text)).scalars()]
+        return [str(t) for t in connection.execute(select(contribution_rows.c.text)).scalars()]
 
 
 # ------------------------------------------------------------------------------- Slack
@@ -174,3 +175,271 @@ def test_teams_a_soft_deleted_reply_is_withdrawn_and_its_author_is_due_again(
         if c.path.startswith("/v3/conversations/a:personal-") and "was deleted" in str(c.body)
     ]
     assert len(told) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 9: `/intervision start` in a private channel the app was never invited to.
+# Slack answers channel_not_found for good: nothing is retried in vain, the people who can
+# act hear why and what to do, and a start after the invitation posts what waited, in order.
+
+
+def _notices(world: SlackWorld, person: str, words: str) -> list[str]:
+    direct = "D" + person.lstrip("U")
+    return [
+        json.dumps(c.args)
+        for c in world.fake.of("chat.postMessage")
+        if c.args["channel"] == direct and words in json.dumps(c.args)
+    ]
+
+
+def _answers(world: SlackWorld) -> list[str]:
+    return [json.dumps(c.args) for c in world.fake.calls if c.method.startswith("/respond/")]
+
+
+def test_slack_start_in_a_channel_closed_to_the_app_is_told_and_posted_once_invited(
+    world: SlackWorld,
+) -> None:
+    world.fake.closed.add(CHANNEL)
+    world.add_group()
+    settle(world)
+    # asked who is in the channel when the group was added: the facilitator hears at once
+    assert len(_notices(world, FACILITATOR, "could not post messages")) == 1
+
+    starter = MEMBERS[0]
+    world.command(starter, "start")
+    world.fake.wait_for(
+        lambda: _notices(world, FACILITATOR, "the meeting's message"), what="the notice"
+    )
+    settle(world)
+    for person in (starter, FACILITATOR):  # the chair, and the facilitator
+        [told] = _notices(world, person, "could not post the meeting's message")
+        assert "channel_not_found" in told and "/invite @Intervision" in told
+    tries = [c for c in world.fake.of("conversations.members") if c.args["channel"] == CHANNEL]
+    assert len(tries) == 2  # once for the group, once for the meeting
+    assert not [p for p in world.fake.of("chat.postMessage") if p.args["channel"] == CHANNEL]
+    assert count_parked(world) >= 2  # the channel check and the card, kept
+
+    world.fake.closed.discard(CHANNEL)  # someone types /invite @Intervision there
+    world.command(starter, "start")
+    world.fake.wait_for(lambda: _answers(world), what="the answer to the second start")
+    assert "Posting them again now" in _answers(world)[-1]
+    settle(world)
+    history = world.fake.history[CHANNEL]
+    roots = [m for m in history if "thread_ts" not in m]
+    assert len(roots) == 1
+    thread = [m for m in history if m.get("thread_ts") == roots[0]["ts"]]
+    assert thread, "the thread opened after its root"
+    assert count_parked(world) == 1  # the group's own channel check, made moot by the meeting's
+
+    world.command(starter, "start")  # and now: simply under way
+    world.fake.wait_for(lambda: len(_answers(world)) >= 2, what="the third answer")
+    assert "already under way." in _answers(world)[-1]
+
+
+def count_parked(world: SlackWorld) -> int:
+    from core.jobs.outbox_worker import parked
+
+    return len(parked(world.app.engine))
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 10: a Socratic write-first round with nine long questions (about 2,700
+# characters each). The reveal is more than one message may hold on either platform: it
+# goes as several, in order, each within the platform's limit; nothing is refused whole.
+
+
+def _socratic_round(
+    ctx: object,
+    ws: int,
+    group_id: int,
+    people: list[str],
+    lead: str,
+    before_the_last: Callable[[], None] = lambda: None,
+) -> int:
+    """Nine questions of about 2,700 characters written first, then revealed together
+    (``before_the_last`` is called before the ninth, which reveals them)."""
+    begun = meetings.start_meeting(ctx, actor=Actor(ws, people[0]), group_id=group_id)  # type: ignore[arg-type]
+    meeting_id = begun.meeting.id or 0
+    case = preparation.submit_case(
+        ctx,  # type: ignore[arg-type]
+        actor=Actor(ws, people[1]),
+        group_id=group_id,
+        title="Night shift",
+        help_question="How do I say no?",
+    )
+    chair = Actor(ws, lead)
+    meetings.choose_case(ctx, actor=chair, meeting_id=meeting_id, case_id=case.id or 0)  # type: ignore[arg-type]
+    for _ in range(4):  # case, clarifying questions, summary, Socratic questions
+        meetings.advance_phase(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
+    writers = [p for p in people if p != people[1]]
+    plan = [writers[0]] * 3 + [writers[1]] * 3 + [writers[2]] * 2 + [writers[3]]
+    for number, person in enumerate(plan, start=1):
+        if number == len(plan):
+            before_the_last()
+        contributions.contribute(
+            ctx,  # type: ignore[arg-type]
+            actor=Actor(ws, person),
+            meeting_id=meeting_id,
+            text=_question(number),
+        )
+    return meeting_id
+
+
+def _question(number: int) -> str:
+    return f"Q{number}: what makes 'no' so hard, é ü? " + "Is it loyalty, or fear? " * 110
+
+
+def test_teams_a_long_reveal_goes_in_several_messages_each_within_the_limit(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _group_method(ctx, group_id, "socratic")
+    meeting_id = _socratic_round(ctx, ws, group_id, people, "aad-f")
+    teams.deliver()
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None
+    thread = [
+        json.dumps(c.body, ensure_ascii=False)
+        for c in teams.connector.sent("POST")
+        if c.path.endswith(f";messageid={root.ref}/activities")
+    ]
+    revealed = [body for body in thread if re.search(r"Q\d:", body)]
+    assert len(revealed) >= 2
+    order = [f"Q{n}:" for n in range(1, 10)]
+    seen = [q for body in revealed for q in order if q in body]
+    assert seen == order  # every question, once, in order
+    assert not [c for c in teams.connector.calls if c.path.endswith("/activities")] or all(
+        len(json.dumps(c.body).encode()) <= teams.connector.max_activity_bytes
+        for c in teams.connector.calls
+        if c.body is not None
+    )
+    assert teams.rows("outbox") and not _parked(teams.app.engine)
+
+
+def test_slack_a_long_reveal_goes_in_several_messages_each_within_the_limits(
+    world: SlackWorld,
+) -> None:
+    ctx = world.app.ctx
+    group_id = world.add_group(method_id="socratic")
+    meeting_id = _socratic_round(ctx, world.workspace_id(), group_id, MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None
+    posts = [
+        c.args
+        for c in world.fake.of("chat.postMessage")
+        if c.args.get("thread_ts") == root.ref and "Q" in json.dumps(c.args)
+    ]
+    revealed = [p for p in posts if any(f"Q{n}:" in json.dumps(p) for n in range(1, 10))]
+    assert len(revealed) >= 2
+    order = [f"Q{n}:" for n in range(1, 10)]
+    seen = [q for p in revealed for q in order if q in json.dumps(p)]
+    assert seen == order
+    assert world.fake.problems == []  # every message passed Slack's block limits
+    assert not _parked(world.app.engine)
+
+
+def test_teams_a_message_refused_as_too_large_is_parked_and_the_chair_told(
+    teams: TeamsHarness,
+) -> None:
+    """Should a page still be over the limit (a tenant that refuses smaller activities),
+    the refusal is not retried in vain and the chair and facilitator hear of it."""
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _group_method(ctx, group_id, "socratic")
+
+    def tighten() -> None:  # everything before the reveal is delivered first
+        teams.deliver()
+        teams.connector.max_activity_bytes = 4_000
+
+    meeting_id = _socratic_round(ctx, ws, group_id, people, "aad-f", before_the_last=tighten)
+    teams.deliver(strict=False)
+    refused = [c for c in teams.connector.calls if c.path.endswith("/activities")]
+    assert refused
+    [parked_row] = _parked(teams.app.engine)
+    assert parked_row.attempts == 1 and "too_large" in (parked_row.last_error or "")
+    told = [
+        c
+        for c in teams.connector.sent("POST")
+        if c.path.startswith("/v3/conversations/a:personal-")
+        and "larger than the platform accepts" in json.dumps(c.body)
+    ]
+    assert len(told) == 1  # the facilitator chairs this group's meetings
+    assert queries.meeting_post(ctx, meeting_id=meeting_id) is not None
+
+
+def _group_method(ctx: object, group_id: int, method_id: str) -> None:
+    with ctx.uow() as uow:  # type: ignore[attr-defined]
+        group = uow.groups.get(group_id)
+        group.method_id = method_id
+        uow.groups.save(group)
+        uow.commit()
+
+
+def _parked(engine: object) -> list[object]:
+    from core.jobs.outbox_worker import parked
+
+    return list(parked(engine))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------
+# Situations 6 and 7: what people typed is stored as they read it, decoded once on input
+# (Slack's escaping and markup; Teams' HTML, with colleagues' names kept and their own
+# angle brackets), so that it is escaped once on output and shown as written.
+
+
+def test_slack_a_reply_is_stored_as_the_person_read_it(world: SlackWorld) -> None:
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
+    world.fake.names[MEMBERS[2]] = "Carmen"
+    sent = (
+        f"A &amp; B, x &lt; 3, ask <@{MEMBERS[2]}>, see <https://example.org|example.org> "
+        "and <https://a.b/c?d=1&amp;e=2|the protocol>"
+    )
+    world.reply(author, sent, root.ref)
+    world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
+    [stored] = meeting(world, meeting_id).contributions
+    assert stored.text == (
+        "A & B, x < 3, ask @Carmen, see example.org and the protocol (https://a.b/c?d=1&e=2)"
+    )
+
+
+def test_teams_a_reply_is_stored_as_the_person_read_it(teams: TeamsHarness) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
+    teams.deliver()
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    author = teams.meeting().current_round.order[0]
+    reply = teams.recorded(
+        "thread_reply_mentions",
+        author,
+        replyToId=root.ref,
+        text="<p><at>Intervision</at> What if the load is x<5 and the team size y>3? "
+        "<at>Bram</at> &amp; <at>Carmen</at>, at 6&nbsp;a.m.</p>",
+    )
+    reply["conversation"]["id"] = (
+        f"{reply['conversation']['id'].split(';')[0]};messageid={root.ref}"
+    )
+    reply["entities"].insert(
+        0,
+        {
+            "type": "mention",
+            "text": "<at>Intervision</at>",
+            "mentioned": {"id": reply["recipient"]["id"], "name": "Intervision"},
+        },
+    )
+    teams.ok(reply)
+    [stored] = teams.meeting().contributions
+    assert stored.text == (
+        "What if the load is x<5 and the team size y>3? Bram & Carmen, at 6 a.m."
+    )

@@ -24,7 +24,7 @@ from core.jobs.outbox_worker import (
     requeue,
     run_once,
 )
-from core.services.ports import Notification
+from core.services.ports import Notification, Refusal, Undeliverable
 from core.storage.tables import outbox
 from core.storage.uow import SqlUnitOfWork
 
@@ -179,6 +179,38 @@ def test_parked_after_eight_failures(
     assert requeue(engine, shown.id, now=now) is True
     assert requeue(engine, shown.id, now=now) is False
     assert run_once(engine, delivering(engine, now), now=now).delivered == 1
+
+
+def test_a_refusal_for_good_parks_at_once_and_parks_only_that_row(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 2)
+    refused = Undeliverable(Refusal.TOO_LARGE, "msg_too_long")
+    summary = run_once(engine, failing(refused), now=NOW, limit=1)
+    assert summary.failed == 1
+    [shown] = parked(engine)
+    assert (shown.attempts, shown.last_error) == (1, "Undeliverable: too_large: msg_too_long")
+    assert pending_count(engine) == 1  # the other row is not held back
+
+
+def test_a_meetings_messages_are_parked_and_requeued_together(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    with uow_factory() as uow:
+        for _ in range(3):
+            note = Notification(topic="meeting.thread", workspace_id=1, sequence="meeting:7")
+            uow.outbox.add(note, now=NOW)
+        uow.outbox.add(Notification(topic="person.direct", workspace_id=1, person="U1"), now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.outbox.park_sequence("meeting:7", error="no_access: channel_not_found") == 3
+        uow.commit()
+    assert pending_count(engine) == 1 and len(parked(engine)) == 3
+    with uow_factory() as uow:
+        assert uow.outbox.requeue_sequence("meeting:7", now=NOW) == 3
+        assert uow.outbox.requeue_sequence("meeting:8", now=NOW) == 0
+        uow.commit()
+    assert pending_count(engine) == 4 and parked(engine) == []
 
 
 def test_a_leased_row_is_not_claimed_twice(

@@ -260,11 +260,6 @@ def test_a_channel_post_mentions_the_bot_it_was_sent_to() -> None:
     assert Activity.model_validate(body).plain_text == "start"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Activity.plain_text drops every <at> mention and decodes only &nbsp;; "
-    "PLATFORMS.md: parse the HTML and drop only the bot's own mention",
-)
 def test_a_reply_keeps_the_colleagues_it_mentions_and_its_entities_decoded() -> None:
     activity = Activity.model_validate(recorded.load(recorded.TEAMS, "thread_reply_mentions"))
     assert activity.plain_text == (

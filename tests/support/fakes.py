@@ -276,6 +276,12 @@ class FakeOutbox(_Repo):
     def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
         self.data.delivered.add(outbox_id)
 
+    def park_sequence(self, sequence: str, *, error: str) -> int:
+        return 0  # delivery is the SQL outbox's (tests/integration/test_outbox.py)
+
+    def requeue_sequence(self, sequence: str, *, now: datetime) -> int:
+        return 0
+
 
 class FakePosts(_Repo):
     def get(self, meeting_id: int) -> MeetingPost | None:

@@ -57,6 +57,18 @@ class Screen:
     is built and rendered for both."""
 
 
+DIRECT_PARAMS: dict[str, dict[str, str]] = {
+    "undeliverable": {
+        "refusal": "no_access",
+        "what": "card",
+        "group": "Ward 5 peers",
+        "detail": "channel_not_found",
+    },
+    "unreachable": {"mention": "U0MEMBER02", "group": "Ward 5 peers", "detail": "user_disabled"},
+}
+"""What the direct messages that name things are shown with."""
+
+
 def screens() -> list[Screen]:
     return list(_all())
 
@@ -76,7 +88,10 @@ def _all() -> Iterator[Screen]:
             )
     yield from _thread_messages()
     for view in DIRECT_VIEWS:
-        yield Screen(f"direct.{view}.en", "message", "en", _const(direct_message(view, "en")))
+        params = DIRECT_PARAMS.get(view, {})
+        yield Screen(
+            f"direct.{view}.en", "message", "en", _const(direct_message(view, "en", **params))
+        )
     yield Screen("refusal.en", "message", "en", _refusal)
     yield Screen(
         "notice.en", "message", "en", _const(notice("case.submitted", "en", title=CASE_TITLE))

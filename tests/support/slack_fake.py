@@ -44,7 +44,12 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.problems: list[str] = []
         self.locales: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        """User -> display name (users.info; empty when not set, as Slack allows)."""
         self.not_in: set[str] = set()
+        """Public channels the bot is not in (it can join them)."""
+        self.closed: set[str] = set()
+        """Private channels the bot was not invited to: to the bot they do not exist."""
         self.members: dict[str, list[str]] = {}
         """Channel -> its members (conversations.members; the bot user is always in it)."""
         self.history: dict[str, list[dict[str, Any]]] = {}
@@ -142,6 +147,8 @@ class FakeSlack:
             if queued:
                 status, error, headers = queued.pop(0)
                 return status, {"ok": False, "error": error}, headers
+            if str(args.get("channel")) in self.closed and method in CHANNEL_METHODS:
+                return 200, {"ok": False, "error": "channel_not_found"}, {}
             problem = self._validate(method, args)
             if problem:
                 self.problems.append(f"{method}: {problem}")
@@ -218,7 +225,9 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": args.get("channel")}}
         if method == "users.info":
             user = str(args.get("user"))
-            return {"ok": True, "user": {"id": user, "locale": self.locales.get(user, "en-US")}}
+            profile = {"display_name": self.names.get(user, ""), "real_name": ""}
+            found = {"id": user, "locale": self.locales.get(user, "en-US"), "profile": profile}
+            return {"ok": True, "user": found}
         if method.startswith("/respond/"):
             return {"ok": True}
         return {"ok": False, "error": "unknown_method"}
@@ -268,6 +277,19 @@ class FakeSlack:
     def summary(self) -> str:
         with self._lock:
             return ", ".join(c.method for c in self.calls[-30:])
+
+
+CHANNEL_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "conversations.members",
+        "conversations.join",
+        "conversations.history",
+        "conversations.replies",
+    }
+)
+"""What Slack answers with ``channel_not_found`` for a private channel the bot is not in."""
 
 
 def fixture(name: str) -> dict[str, Any]:

@@ -79,7 +79,9 @@ class TeamsHarness:
         ``strict``: a failed delivery fails the test (else it waits for its retry, as a
         card for a channel the bot was not reached from yet does)."""
         total = 0
-        for _ in range(50):
+        # A meeting's rows go one per run (in order), and every reply updates its card: 50
+        # simultaneous replies need more than 50 runs (coalescing card updates: issue 15).
+        for _ in range(200):
             summary = run_once(self.app.engine, self.app.deliver, now=datetime.now(UTC))
             total += summary.delivered
             if summary.failed and strict:

@@ -303,6 +303,9 @@ class FakeConnector:
     """How many of the next posts are carried out but answered with a 502 (a time-out)."""
     before_answer: Callable[[str, str, Any], None] | None = None
     """Called with (method, path, body) of each call before it is answered: fault injection."""
+    max_activity_bytes: int = 28_000
+    """An activity posted or updated over this size is refused with 413
+    ``MessageSizeTooBig``, as the Bot Connector does (PLATFORMS.md: roughly 28–40 KB)."""
 
     def next_id(self, prefix: str) -> str:
         with self.lock:
@@ -402,6 +405,10 @@ def fake_connector() -> Iterator[Stand[FakeConnector]]:
             )
             if failure is not None:
                 _reply(self, failure[0], {"error": {"code": "Throttled"}}, failure[1])
+                return
+            too_big = len(raw) > connector.max_activity_bytes and "/activities" in path
+            if too_big and self.command in ("POST", "PUT"):
+                _reply(self, 413, {"error": {"code": "MessageSizeTooBig"}})
                 return
             body = json.loads(raw) if raw else None
             status, answer = connector.answer(self.command, path, body)

@@ -14,7 +14,8 @@ from core.domain.meeting import MeetingState
 from core.domain.method import ContributionKind, Speakers
 from core.domain.tasks import TaskKind
 from core.i18n import catalogue, normalise_locale, t
-from core.views.direct import DIRECT_VIEWS
+from core.services import notify
+from core.views.direct import DIRECT_VIEWS, EXPLAINED_REFUSALS
 from core.views.home import COMMANDS
 from core.views.meeting import CONFIRMATIONS
 
@@ -47,6 +48,8 @@ def family_keys() -> set[str]:
         "goal.hint": [c.value for c in Criterion],
         "task": [k.value for k in TaskKind],
         "direct": list(DIRECT_VIEWS),
+        "direct.undeliverable": list(EXPLAINED_REFUSALS),
+        "delivery": [*notify.REFUSED_WHAT.values(), "messages"],
         "help": list(COMMANDS),
         "command": list(COMMANDS),
         "speakers": [s.value for s in Speakers],

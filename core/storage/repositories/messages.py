@@ -73,3 +73,20 @@ class SqlOutbox(SqlRepository):
             .where(outbox.c.id == outbox_id)
             .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
         )
+
+    def park_sequence(self, sequence: str, *, error: str) -> int:
+        parked = self.connection.execute(
+            update(outbox)
+            .where(outbox.c.sequence == sequence, outbox.c.status == PENDING)
+            .values(status=PARKED, locked_until=None, last_error=error[:2000])
+        )
+        return int(parked.rowcount)
+
+    def requeue_sequence(self, sequence: str, *, now: datetime) -> int:
+        requeued = self.connection.execute(
+            update(outbox)
+            .where(outbox.c.sequence == sequence, outbox.c.status == PARKED)
+            .values(status=PENDING, attempts=0, available_at=now, locked_until=None)
+        )
+        self.added += int(requeued.rowcount)  # the worker is woken for them
+        return int(requeued.rowcount)

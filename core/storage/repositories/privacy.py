@@ -54,7 +54,14 @@ def _tasks(workspace_id: int, person: PersonRef) -> list[ColumnElement[bool]]:
 
 
 def _addressed_to(workspace_id: int, person: PersonRef) -> list[ColumnElement[bool]]:
-    return [outbox.c.workspace_id == workspace_id, outbox.c.payload["person"].as_string() == person]
+    """Rows for the person, or naming them as who started a meeting (``notify``)."""
+    return [
+        outbox.c.workspace_id == workspace_id,
+        or_(
+            outbox.c.payload["person"].as_string() == person,
+            outbox.c.payload[("data", "started_by")].as_string() == person,
+        ),
+    ]
 
 
 class SqlPrivacy(SqlRepository):

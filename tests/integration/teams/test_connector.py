@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.services.ports import Refusal, Undeliverable
 from integrations.teams.connector import DEFAULT_RETRY_SECONDS, Connector, ConnectorError
 from tests.support.teams_servers import FakeConnector, MicrosoftStandIns
 
@@ -41,10 +42,30 @@ def test_transient_statuses_come_back_soon(connector: FakeConnector, status: int
 
 
 def test_other_errors_are_not_retried(connector: FakeConnector) -> None:
-    connector.fail_next = [(403, {})]
+    connector.fail_next = [(500, {})]
     with pytest.raises(ConnectorError) as raised:
         _client().send(connector.base, "a:personal", {"type": "message"})
-    assert raised.value.status == 403 and raised.value.retry_after is None
+    assert raised.value.status == 500 and raised.value.retry_after is None
+    assert len(connector.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "refusal"),
+    [
+        (400, Refusal.REFUSED),
+        (403, Refusal.NO_ACCESS),
+        (404, Refusal.NO_ACCESS),
+        (413, Refusal.TOO_LARGE),
+    ],
+)
+def test_answers_asking_again_will_not_change_are_undeliverable(
+    connector: FakeConnector, status: int, refusal: Refusal
+) -> None:
+    connector.fail_next = [(status, {})]
+    with pytest.raises(Undeliverable) as raised:
+        _client().send(connector.base, "a:personal", {"type": "message"})
+    assert raised.value.refusal is refusal and raised.value.permanent
+    assert raised.value.detail.startswith(f"HTTP {status}")
     assert len(connector.calls) == 1
 
 
