@@ -337,6 +337,11 @@ def _value_of(element: dict[str, Any]) -> Any:
     return element.get("value")
 
 
+REPLY_SUBTYPES = (None, "thread_broadcast")
+"""A person's reply in a thread: plain, or also sent to the channel ("Also send to
+#channel": PLATFORMS.md, count it)."""
+
+
 @dataclass(frozen=True)
 class ThreadMessage:
     channel: str
@@ -349,20 +354,22 @@ class ThreadMessage:
 
 
 def thread_message(event: dict[str, Any]) -> ThreadMessage | None:
-    """A person's reply in a thread (or its edit, or its deletion: ``message_deleted``
-    names it in ``previous_message``), or None for anything else: channel messages, joins,
-    bots (our own posts included), file shares."""
+    """A person's reply in a thread, also one sent to the channel as well (or its edit, or
+    its deletion: ``message_deleted`` names it in ``previous_message``), or None for
+    anything else: channel messages, joins, bots (our own posts included), file shares."""
     subtype = event.get("subtype")
     deleted = subtype == "message_deleted"
     if deleted:
         message, edited = event.get("previous_message") or {}, False
     elif subtype == "message_changed":
         message, edited = event.get("message") or {}, True
-    elif subtype is None:
+    elif subtype in REPLY_SUBTYPES:
         message, edited = event, False
     else:
         return None
-    if message.get("bot_id") or message.get("subtype") or not message.get("user"):
+    if message.get("bot_id") or message.get("subtype") not in REPLY_SUBTYPES:
+        return None
+    if not message.get("user"):
         return None
     thread_ts, ts = message.get("thread_ts"), message.get("ts")
     if not thread_ts or not ts or thread_ts == ts:

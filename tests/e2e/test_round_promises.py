@@ -443,3 +443,42 @@ def test_teams_a_reply_is_stored_as_the_person_read_it(teams: TeamsHarness) -> N
     assert stored.text == (
         "What if the load is x<5 and the team size y>3? Bram & Carmen, at 6 a.m."
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 5: a thread reply with "Also send to #channel" (``thread_broadcast``) is a
+# contribution like any other reply, and its later edit (``message_changed``) edits it.
+
+
+def test_slack_a_reply_also_sent_to_the_channel_counts_and_its_edit_edits_it(
+    world: SlackWorld,
+) -> None:
+    from tests.support.slack_fake import fixture
+
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
+
+    broadcast = fixture("thread_broadcast")
+    ts = "1700000300.000500"
+    broadcast["event"].update(user=author, ts=ts, thread_ts=root.ref, text="Who signs &amp; when?")
+    broadcast["event"]["root"]["ts"] = root.ref
+    assert world.sender.event(broadcast)[0] == 200
+    world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
+    [stored] = meeting(world, meeting_id).contributions
+    assert (stored.author, stored.text, stored.source_ref) == (author, "Who signs & when?", ts)
+    assert author not in meeting(world, meeting_id).current_round.due  # type: ignore[union-attr]
+
+    changed = fixture("thread_broadcast_changed")
+    changed["event"]["message"].update(
+        user=author, ts=ts, thread_ts=root.ref, text="Who signs it, and when?"
+    )
+    assert world.sender.event(changed)[0] == 200
+    world.fake.wait_for(
+        lambda: meeting(world, meeting_id).contributions[0].text == "Who signs it, and when?",
+        what="the edit",
+    )
+    assert len(meeting(world, meeting_id).contributions) == 1
