@@ -40,6 +40,13 @@ class Contribution(BaseModel):
     removed: TextRemoval | None = None
     """Set when the text (and its earlier wordings) was removed; kind, score and phase stay."""
 
+    def says(self, text: str) -> bool:
+        """Whether ``text`` is what this contribution says already (an unfurl, a re-save)."""
+        try:
+            return clean_text(text, field="text", limit=MAX_LONG_TEXT) == self.text
+        except InvalidInput:
+            return False
+
     def revise(self, *, editor: PersonRef, text: str, now: datetime) -> None:
         if editor != self.author:
             raise NotAllowed("contribution.only_author_edits")

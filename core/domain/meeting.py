@@ -366,6 +366,8 @@ class Meeting(Aggregate):
         self, *, contribution_id: str, person: PersonRef, text: str, now: datetime
     ) -> Contribution:
         contribution = self.contribution(contribution_id)
+        if contribution.says(text):
+            return contribution  # nothing the member wrote changed: no edit, no refusal
         current = self.current_round
         if (
             current is None

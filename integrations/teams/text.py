@@ -2,47 +2,98 @@
 
 Teams sends a message as HTML: ``<p>``, ``<br>``, ``<at>Name</at>`` for each mention,
 entities (``&amp;``, ``&#39;``, ``&nbsp;``), and what people typed as ``<`` or ``>`` may
-arrive raw (``x<5 and y>3``). Only the markup Teams itself writes is read as markup
-(``MARKUP_TAGS``); any other angle bracket is the person's own text. The bot's own
-mention is dropped (it only addresses the bot); a colleague's keeps the name as typed.
-Paragraphs and line breaks become new lines; other runs of white space one space.
+arrive raw (``x<5 and y>3``). It is read with the standard library's HTML parser; only
+the elements Teams itself writes (``MARKUP``) are markup, any other tag the parser finds
+(``x<y>z``) is the person's own text and is kept as typed. The bot's own mention is
+dropped (it only addresses the bot); a colleague's keeps the name as written. Paragraphs
+and line breaks become new lines; other runs of white space one space; a text with
+nothing visible in it is empty.
 """
 
 from __future__ import annotations
 
-import html
-import re
+from html.parser import HTMLParser
 
-MARKUP_TAGS = (
-    "a|at|b|blockquote|br|code|del|div|em|h[1-6]|hr|i|img|li|ol|p|pre|s|span|strike|strong|"
-    "sub|sup|table|tbody|td|th|thead|tr|u|ul"
+MARKUP = frozenset(
+    [
+        "a",
+        "at",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "div",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
 )
-_TAG = re.compile(rf"<(/?)({MARKUP_TAGS})(\s[^<>]*)?/?>", re.IGNORECASE)
-_BREAKS = {"p", "br", "div", "li", "tr", "blockquote", "pre", "hr", "ol", "ul"}
+BREAKS = frozenset(["blockquote", "br", "div", "hr", "li", "ol", "p", "pre", "tr", "ul"])
 
 
 def decode(text: str, *, bot_names: frozenset[str] = frozenset()) -> str:
     """``text`` (Teams HTML) as the person read it; ``<at>`` mentions whose text is in
     ``bot_names`` (the bot's own, as the mention entities name it) are dropped."""
-    pieces: list[str] = []
-    position = 0
-    mention: list[str] | None = None
-    for tag in _TAG.finditer(text):
-        before = text[position : tag.start()]
-        position = tag.end()
-        (mention if mention is not None else pieces).append(before)
-        closing, name = tag.group(1) == "/", tag.group(2).lower()
-        if name == "at":
-            if not closing:
-                mention = []
-                continue
-            said = html.unescape("".join(mention or []))
-            mention = None
-            if said.strip() not in bot_names:
-                pieces.append(html.escape(said, quote=False))
-            continue
-        if name in _BREAKS:
-            pieces.append("\n")
-    pieces.append(text[position:])
-    lines = html.unescape("".join(pieces)).replace("\xa0", " ").split("\n")
+    reader = _Reader(bot_names)
+    reader.feed(text)
+    reader.close()
+    lines = "".join(reader.pieces).replace("\xa0", " ").split("\n")
     return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+class _Reader(HTMLParser):
+    def __init__(self, bot_names: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bot_names = bot_names
+        self.pieces: list[str] = []
+        self._mention: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in MARKUP:
+            self.handle_data(self.get_starttag_text() or "")
+        elif tag == "at":
+            self._mention = []
+        elif tag in BREAKS:
+            self.pieces.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in MARKUP:
+            self.handle_data(f"</{tag}>")
+        elif tag == "at" and self._mention is not None:
+            said, self._mention = "".join(self._mention), None
+            if said.strip() not in self.bot_names:
+                self.pieces.append(said)
+        elif tag in BREAKS:
+            self.pieces.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        (self._mention if self._mention is not None else self.pieces).append(data)

@@ -482,3 +482,39 @@ def test_slack_a_reply_also_sent_to_the_channel_counts_and_its_edit_edits_it(
         what="the edit",
     )
     assert len(meeting(world, meeting_id).contributions) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# An event that changes nothing the member wrote (a link preview arrives as
+# ``message_changed`` with the same text) is no edit and never a refusal, whatever the
+# phase; a real change after the phase closed is still refused, privately.
+
+
+def test_slack_an_edit_that_changes_nothing_is_no_edit_and_no_refusal(world: SlackWorld) -> None:
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
+    said = "I would ask <https://example.org|the protocol> first"
+    ts, _ = world.reply(author, said, root.ref)
+    world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
+    meetings.advance_phase(
+        ctx, actor=Actor(world.workspace_id(), FACILITATOR), meeting_id=meeting_id
+    )
+
+    assert world.edit(author, said, ts, root.ref)[0] == 200  # the link preview
+    world.edit(author, "I would ask HR first", ts, root.ref)  # a real change, too late
+    world.fake.wait_for(
+        lambda: [c for c in world.fake.calls if "can no longer be changed" in json.dumps(c.args)],
+        what="the refusal of the real change",
+    )
+    finish(world)
+    refusals = [c for c in world.fake.calls if "can no longer be changed" in json.dumps(c.args)]
+    assert len(refusals) == 1
+    [stored] = meeting(world, meeting_id).contributions
+    assert (stored.text, stored.history) == (
+        "I would ask the protocol (https://example.org) first",
+        [],
+    )

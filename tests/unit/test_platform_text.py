@@ -50,6 +50,9 @@ def test_slack_text_is_read_as_the_person_read_it(sent: str, read: str) -> None:
         ("<p><at>Bram</at> and <at>Carmen</at>, really?</p>", "Bram and Carmen, really?"),
         ("6&nbsp;a.m. &amp; &#39;late&#39; &lt;b&gt;", "6 a.m. & 'late' <b>"),
         ("<p>one</p><p>two<br>three</p>", "one\ntwo\nthree"),
+        ("<p>&nbsp;</p><br>", ""),  # nothing visible: empty
+        ("if a<b then", "if a<b then"),
+        ("a &lt;/p&gt; typed", "a </p> typed"),
         (
             '<div><span style="x">a</span>  <b>b</b> <a href="https://x.y">link</a></div>',
             "a b link",
