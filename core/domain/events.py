@@ -59,6 +59,11 @@ class MeetingStarted(DomainEvent):
 
 
 @dataclass(frozen=True)
+class MeetingStartUndone(DomainEvent):
+    """Nothing of the meeting could be shown in its channel: it is planned again."""
+
+
+@dataclass(frozen=True)
 class MeetingCancelled(DomainEvent):
     pass
 

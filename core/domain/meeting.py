@@ -36,6 +36,7 @@ from core.domain.events import (
     MeetingResumed,
     MeetingScheduled,
     MeetingStarted,
+    MeetingStartUndone,
     PhaseExtended,
     PhaseOpened,
     PhaseSkipped,
@@ -230,6 +231,24 @@ class Meeting(Aggregate):
         else:
             self.state = MeetingState.OPEN_FOR_CASES
         self._record(MeetingStarted(by=by))
+
+    def undo_start(self) -> bool:
+        """The platform refused for good to show the meeting in its channel before anything
+        of it was there: back to planned, as if it had not started (a case chosen stays
+        chosen). False when a round has been held: it stays under way."""
+        if self.state not in (MeetingState.OPEN_FOR_CASES, MeetingState.CASE_CHOSEN):
+            return False
+        if self.rounds:
+            return False
+        self.state = MeetingState.PLANNED
+        self.started_at = None
+        self.chair = None
+        self.participants = []
+        self.phases = []
+        if MeetingState.OPEN_FOR_CASES.value in self.skipped_steps:
+            self.skipped_steps.remove(MeetingState.OPEN_FOR_CASES.value)
+        self._record(MeetingStartUndone())
+        return True
 
     def choose_case(self, *, case_id: int, owner: PersonRef) -> None:
         """Choose the case: in advance while planned, or from those brought in."""

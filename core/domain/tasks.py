@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
@@ -34,6 +35,13 @@ DUE_OFFSET: dict[TaskKind, timedelta] = {
 """When each task is due, relative to the meeting's start: about an hour of work in all."""
 
 
+def local_offset(moment: datetime, offset: timedelta, zone: str) -> datetime:
+    """``offset`` from ``moment`` in local wall-clock time in ``zone``, in UTC: two days
+    before 10:00 is 10:00 two days before, across a daylight-saving change (Python adds a
+    timedelta to an aware datetime in its wall-clock time; the UTC offset follows)."""
+    return (moment.astimezone(ZoneInfo(zone)) + offset).astimezone(UTC)
+
+
 class PreparationTask(BaseModel):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     meeting_id: int
@@ -45,20 +53,28 @@ class PreparationTask(BaseModel):
 
     @classmethod
     def for_meeting(
-        cls, *, meeting_id: int, person: PersonRef, kind: TaskKind, meeting_at: datetime
+        cls,
+        *,
+        meeting_id: int,
+        person: PersonRef,
+        kind: TaskKind,
+        meeting_at: datetime,
+        zone: str = "UTC",
     ) -> PreparationTask:
+        """Due ``DUE_OFFSET[kind]`` from the meeting, in wall-clock time in ``zone`` (an
+        IANA name: the workspace's time zone)."""
         offset = DUE_OFFSET[kind]
         return cls(
             meeting_id=meeting_id,
             person=person,
             kind=kind,
             offset=offset,
-            due_at=meeting_at + offset,
+            due_at=local_offset(meeting_at, offset, zone),
         )
 
-    def follow_meeting(self, meeting_at: datetime) -> None:
+    def follow_meeting(self, meeting_at: datetime, zone: str = "UTC") -> None:
         """The meeting moved: the task moves with it."""
-        self.due_at = meeting_at + self.offset
+        self.due_at = local_offset(meeting_at, self.offset, zone)
 
     def complete(self, person: PersonRef) -> None:
         self._change(person, TaskStatus.DONE)

@@ -48,11 +48,22 @@ def people_named(ctx: Context, *, workspace_id: int) -> dict[PersonRef, str]:
 def refused(ctx: Context, failed: Notification, *, refusal: Refusal, detail: str) -> None:
     """The platform refused ``failed`` for good (the outbox parks it): the people who can
     act hear why, privately (``notify.refused``). When a meeting's channel is closed to the
-    app, the meeting's other messages would be refused too: they wait, parked, until
-    someone starts the meeting again in that channel (``meetings.start_meeting``)."""
+    app, the meeting's other messages would be refused too and wait, parked. A meeting
+    nothing of which reached its channel is planned again (``Meeting.undo_start``): the
+    next start begins afresh. One that was shown there stays under way, and its start in
+    that channel posts what waited (``meetings.start_meeting``)."""
     with ctx.uow() as uow:
+        undone = False
+        if refusal is Refusal.NO_ACCESS and failed.meeting_id is not None:
+            post = uow.posts.get(failed.meeting_id)
+            if post is None or post.ref is None:  # nothing of it is in the channel yet
+                meeting = uow.meetings.get(failed.meeting_id, for_update=True)
+                undone = meeting.undo_start()
+                if undone:
+                    uow.meetings.save(meeting)
         if refusal is Refusal.NO_ACCESS and failed.sequence is not None:
             uow.outbox.park_sequence(failed.sequence, error=f"{refusal.value}: {detail}")
-        for notice in notify.refused(uow, failed, refusal=refusal.value, detail=detail):
+        notices = notify.refused(uow, failed, refusal=refusal.value, detail=detail, undone=undone)
+        for notice in notices:
             uow.outbox.add(notice, now=ctx.clock.now())
         uow.commit()

@@ -59,11 +59,12 @@ def schedule_meeting(
             )
         )
         assert meeting.id is not None
+        zone = uow.workspaces.get(group.workspace_id).time_zone
         for person in group.members:
             for kind in MEMBER_TASKS:
                 uow.tasks.add(
                     PreparationTask.for_meeting(
-                        meeting_id=meeting.id, person=person, kind=kind, meeting_at=at
+                        meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
                     )
                 )
         uow.commit()
@@ -77,8 +78,10 @@ def reschedule_meeting(ctx: Context, *, actor: Actor, meeting_id: int, at: datet
 
     def step(uow: UnitOfWork, meeting: Meeting) -> None:
         meeting.reschedule(at)
+        group = uow.groups.get(meeting.group_id)
+        zone = uow.workspaces.get(group.workspace_id).time_zone
         for task in uow.tasks.for_meeting(meeting_id):
-            task.follow_meeting(at)
+            task.follow_meeting(at, zone)
             uow.tasks.save(task)
 
     return _lead(ctx, actor, meeting_id, step)
@@ -116,6 +119,9 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
             again = uow.outbox.requeue_sequence(notify.sequence_of(meeting.id), now=now)
             uow.commit()
             return Started(meeting=meeting, already_running=True, posting_again=again > 0)
+        if meeting is not None and meeting.id is not None:
+            # What an earlier start left, refused by the platform, belongs to that start.
+            uow.outbox.discard_parked(notify.sequence_of(meeting.id))
         if meeting is None:
             meeting = uow.meetings.add(
                 Meeting.schedule(

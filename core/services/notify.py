@@ -28,6 +28,7 @@ from core.domain.events import (
     MeetingEvaluated,
     MeetingReported,
     MeetingStarted,
+    MeetingStartUndone,
     PhaseOpened,
     RoundRevealed,
     TurnGiven,
@@ -116,6 +117,8 @@ def _for_meeting(
             sequence=sequence if topic in IN_ORDER else None,
         )
 
+    if any(isinstance(event, MeetingStartUndone) for event in events):
+        return []  # nothing of it is in its channel, and nothing can be posted there
     queued = [note(CARD, {})]
     started = next((e for e in events if isinstance(e, MeetingStarted)), None)
     if started is not None:
@@ -220,12 +223,13 @@ who is in the channel comes before the meeting's message."""
 
 
 def refused(
-    uow: UnitOfWork, failed: Notification, *, refusal: str, detail: str
+    uow: UnitOfWork, failed: Notification, *, refusal: str, detail: str, undone: bool = False
 ) -> list[Notification]:
     """Who hears, privately, that the platform refused ``failed`` for good (``refusal``: a
     ``core.services.ports.Refusal`` value): for the meeting's messages its chair and the
     group's facilitator, and whoever started the meeting or added the group (every member
-    when there is nobody of these), so that someone can act; for
+    when there is nobody of these), so that someone can act (``undone``: the meeting is
+    planned again, to be started once the app is in its channel); for
     a private message to a member, the facilitator. A notice about a refusal, a reply, or
     the managers' numbers tells nobody (logged, and parked for ``intervision outbox``)."""
     if failed.group_id is None or failed.data.get("view") in ("undeliverable", "unreachable"):
@@ -255,8 +259,9 @@ def refused(
     starter = failed.data.get("started_by")
     asked = [failed.person, starter if isinstance(starter, str) else None]
     told = list(dict.fromkeys(p for p in (*asked, chair, group.facilitator) if p))
+    explained = "not_started" if undone else refusal
     return [
-        note(person, view="undeliverable", refusal=refusal, what=what)
+        note(person, view="undeliverable", refusal=explained, what=what)
         for person in told or group.members
     ]
 

@@ -142,6 +142,10 @@ class Outbox(Protocol):
         returns how many."""
         ...
 
+    def discard_parked(self, sequence: str) -> int:
+        """Delete the parked rows of ``sequence`` (what an undone start left); how many."""
+        ...
+
     def requeue_sequence(self, sequence: str, *, now: datetime) -> int:
         """Give every parked row of ``sequence`` a fresh set of attempts, due ``now``;
         returns how many."""

@@ -23,9 +23,10 @@ DIRECT_VIEWS = (
 )
 
 
-EXPLAINED_REFUSALS = ("no_access", "too_large")
-"""Refusals whose notice says what to do (``direct.undeliverable.<refusal>``); any other
-gets the general one (``direct.undeliverable``)."""
+EXPLAINED_REFUSALS = ("no_access", "too_large", "not_started")
+"""Refusals whose notice says what to do (``direct.undeliverable.<refusal>``; ``not_started``:
+no access, and the meeting is planned again); any other gets the general one
+(``direct.undeliverable``)."""
 
 
 def direct_message(view: str, locale: Locale, **params: Any) -> Card:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from core.services import contributions, meetings, preparation, queries
 from core.services.context import Actor
 from core.storage.tables import contributions as contribution_rows
+from core.views import actions as a
 from tests.support.slack_meeting import finish, meeting, settle
 from tests.support.slack_world import CHANNEL, FACILITATOR, MEMBERS, SlackWorld, slack_world
 from tests.support.teams_harness import TeamsHarness, running_teams
@@ -196,11 +199,11 @@ def _answers(world: SlackWorld) -> list[str]:
     return [json.dumps(c.args) for c in world.fake.calls if c.method.startswith("/respond/")]
 
 
-def test_slack_start_in_a_channel_closed_to_the_app_is_told_and_posted_once_invited(
+def test_slack_start_in_a_channel_closed_to_the_app_is_told_and_undone_until_invited(
     world: SlackWorld,
 ) -> None:
     world.fake.closed.add(CHANNEL)
-    world.add_group()
+    group_id = world.add_group()
     settle(world)
     # asked who is in the channel when the group was added: the facilitator hears at once
     assert len(_notices(world, FACILITATOR, "could not post messages")) == 1
@@ -208,32 +211,62 @@ def test_slack_start_in_a_channel_closed_to_the_app_is_told_and_posted_once_invi
     starter = MEMBERS[0]
     world.command(starter, "start")
     world.fake.wait_for(
-        lambda: _notices(world, FACILITATOR, "the meeting's message"), what="the notice"
+        lambda: _notices(world, FACILITATOR, "could not start the meeting"), what="the notice"
     )
     settle(world)
-    for person in (starter, FACILITATOR):  # the chair, and the facilitator
-        [told] = _notices(world, person, "could not post the meeting's message")
+    for person in (starter, FACILITATOR):  # who started it, and the facilitator (its chair)
+        [told] = _notices(world, person, "could not start the meeting")
         assert "channel_not_found" in told and "/invite @Intervision" in told
     tries = [c for c in world.fake.of("conversations.members") if c.args["channel"] == CHANNEL]
-    assert len(tries) == 2  # once for the group, once for the meeting
+    assert len(tries) == 2  # once for the group, once for the meeting: not retried in vain
     assert not [p for p in world.fake.of("chat.postMessage") if p.args["channel"] == CHANNEL]
-    assert count_parked(world) >= 2  # the channel check and the card, kept
+    with world.app.ctx.uow() as uow:  # nothing is left half-started
+        [planned] = uow.meetings.for_group(group_id)
+    assert planned.state.value == "planned" and planned.started_at is None
 
     world.fake.closed.discard(CHANNEL)  # someone types /invite @Intervision there
     world.command(starter, "start")
-    world.fake.wait_for(lambda: _answers(world), what="the answer to the second start")
-    assert "Posting them again now" in _answers(world)[-1]
+    world.fake.wait_for(lambda: world.fake.history.get(CHANNEL), what="the meeting's message")
     settle(world)
     history = world.fake.history[CHANNEL]
     roots = [m for m in history if "thread_ts" not in m]
     assert len(roots) == 1
     thread = [m for m in history if m.get("thread_ts") == roots[0]["ts"]]
-    assert thread, "the thread opened after its root"
-    assert count_parked(world) == 1  # the group's own channel check, made moot by the meeting's
+    assert len(thread) == 1, "the thread opened once, after its root"
+    assert count_parked(world) == 1  # the group's own channel check, made moot by the start
 
     world.command(starter, "start")  # and now: simply under way
-    world.fake.wait_for(lambda: len(_answers(world)) >= 2, what="the third answer")
+    world.fake.wait_for(lambda: _answers(world), what="the answer")
     assert "already under way." in _answers(world)[-1]
+
+
+def test_slack_a_channel_closed_mid_meeting_is_told_and_start_posts_what_waited(
+    world: SlackWorld,
+) -> None:
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    before = len(world.fake.history[CHANNEL])
+    world.fake.closed.add(CHANNEL)  # the channel made private without the app, say
+    lead = Actor(world.workspace_id(), FACILITATOR)
+    meetings.advance_phase(ctx, actor=lead, meeting_id=meeting_id)
+    world.fake.wait_for(
+        lambda: _notices(world, FACILITATOR, "could not post the meeting's message"),
+        what="the notice",
+    )
+    settle(world)
+    [told] = _notices(world, FACILITATOR, "could not post the meeting's message")
+    assert "start the meeting again there" in told
+    assert meeting(world, meeting_id).state.value == "in_phase"  # under way: it stays
+    assert count_parked(world) >= 2  # the card's update and the new phase's heading
+
+    world.fake.closed.discard(CHANNEL)
+    world.command(MEMBERS[0], "start")
+    world.fake.wait_for(lambda: _answers(world), what="the answer")
+    assert "Posting them again now" in _answers(world)[-1]
+    settle(world)
+    assert count_parked(world) == 0
+    assert len(world.fake.history[CHANNEL]) > before  # the phase's heading, in its thread
 
 
 def count_parked(world: SlackWorld) -> int:
@@ -518,3 +551,81 @@ def test_slack_an_edit_that_changes_nothing_is_no_edit_and_no_refusal(world: Sla
         "I would ask the protocol (https://example.org) first",
         [],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 13: times. A Teams schedule form without ``localTimezone`` is read in the
+# workspace's time zone, never a built-in one; preparation tasks are due in local
+# wall-clock time across a daylight-saving change; a local time the clocks skip or show
+# twice is refused with a clear message.
+
+
+def _schedule_in(teams: TeamsHarness, zone: str | None, when: tuple[str, str]) -> dict[str, Any]:
+    """``aad-f`` (the facilitator) submits the schedule form from personal chat, with the
+    activity saying ``zone`` as its ``localTimezone`` (None: saying none)."""
+    from tests.integration.teams.test_forms import _last_card
+
+    teams.ok(teams.personal_message("aad-f", "schedule"))
+    form = _last_card(teams, "aad-f")
+    [action] = [x for x in form["actions"] if x["type"] == "Action.Execute"]
+    values = {f"{a.INPUT_WHEN}__date": when[0], f"{a.INPUT_WHEN}__time": when[1]}
+    activity = teams.card_action("aad-f", action["verb"], {**action["data"], **values})
+    activity.pop("localTimezone", None)
+    if zone is not None:
+        activity["localTimezone"] = zone
+    body = teams.ok(activity)
+    card: dict[str, Any] = body["value"]
+    return card
+
+
+@pytest.mark.parametrize(
+    ("workspace_zone", "said_zone", "meeting_utc", "bring_case_utc"),
+    [
+        # New York: on 29 March 2027 summer time (UTC-4) holds, as on the 27th
+        ("America/New_York", None, "2027-03-29T14:00", "2027-03-27T14:00"),
+        # Amsterdam: summer time begins on 28 March; 10:00 two days before is 09:00 UTC
+        ("Europe/Amsterdam", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-27T09:00"),
+    ],
+)
+def test_teams_a_scheduled_meeting_and_its_tasks_keep_local_wall_clock_time(
+    teams: TeamsHarness,
+    workspace_zone: str,
+    said_zone: str | None,
+    meeting_utc: str,
+    bring_case_utc: str,
+) -> None:
+    from core.services import groups
+
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    groups.configure_workspace(
+        teams.app.ctx, actor=Actor(ws, "", is_admin=True), time_zone=workspace_zone
+    )
+    answer = _schedule_in(teams, said_zone, ("2027-03-29", "10:00"))
+    assert "2027-03-29 10:00" in json.dumps(answer) and workspace_zone in json.dumps(answer)
+    with teams.app.ctx.uow() as uow:
+        [planned] = uow.meetings.for_group(group_id)
+        tasks = uow.tasks.for_meeting(planned.id or 0)
+    assert planned.scheduled_at.astimezone(UTC).isoformat()[:16] == meeting_utc
+    bring = {
+        t.due_at.astimezone(UTC).isoformat()[:16] for t in tasks if t.kind.value == "bring_case"
+    }
+    assert bring == {bring_case_utc}
+
+
+@pytest.mark.parametrize(
+    ("when", "said"),
+    [
+        (("2027-03-28", "02:30"), "does not exist in Europe/Amsterdam"),
+        (("2027-10-31", "02:30"), "happens twice in Europe/Amsterdam"),
+    ],
+)
+def test_teams_a_local_time_the_clocks_skip_or_repeat_is_refused(
+    teams: TeamsHarness, when: tuple[str, str], said: str
+) -> None:
+    people = [f"aad-{n}" for n in range(1, 6)]
+    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    answer = _schedule_in(teams, "Europe/Amsterdam", when)
+    assert said in json.dumps(answer)
+    with teams.app.ctx.uow() as uow:
+        assert uow.meetings.for_group(group_id) == []

@@ -282,6 +282,9 @@ class FakeOutbox(_Repo):
     def requeue_sequence(self, sequence: str, *, now: datetime) -> int:
         return 0
 
+    def discard_parked(self, sequence: str) -> int:
+        return 0
+
 
 class FakePosts(_Repo):
     def get(self, meeting_id: int) -> MeetingPost | None:

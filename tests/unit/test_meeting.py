@@ -208,6 +208,16 @@ def test_a_message_deleted_after_its_round_closed_is_withdrawn_from_the_record()
     assert first in meeting.rounds[1].contributed  # the closed round's record stays as held
 
 
+def test_a_start_nothing_of_which_reached_the_channel_is_undone_until_a_round_is_held() -> None:
+    meeting = started()
+    assert meeting.undo_start() is True
+    assert (meeting.state, meeting.started_at, meeting.phases) == (MeetingState.PLANNED, None, [])
+    meeting.start(participants=PEOPLE, chair=CHAIR, method=SAMPLE, now=NOW)  # afresh
+    assert meeting.state is MeetingState.OPEN_FOR_CASES
+    held = in_phase(1)
+    assert held.undo_start() is False and held.state is MeetingState.IN_PHASE
+
+
 def test_only_the_chair_or_facilitator_speaks_in_a_facilitator_phase() -> None:
     meeting = in_phase(4)
     with pytest.raises(NotAllowed):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Insert, exists, insert, select, update
+from sqlalchemy import Insert, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.services.ports import Notification
@@ -90,3 +90,9 @@ class SqlOutbox(SqlRepository):
         )
         self.added += int(requeued.rowcount)  # the worker is woken for them
         return int(requeued.rowcount)
+
+    def discard_parked(self, sequence: str) -> int:
+        discarded = self.connection.execute(
+            delete(outbox).where(outbox.c.sequence == sequence, outbox.c.status == PARKED)
+        )
+        return int(discarded.rowcount)
