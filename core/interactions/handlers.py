@@ -111,10 +111,14 @@ def _open_form(call: Call, intent: i.OpenForm) -> Reply:
 
 
 def _start(call: Call, intent: i.StartMeeting) -> Reply:
+    """A meeting takes place in its group's channel: ``start`` typed anywhere else (a
+    direct message, a personal chat) is answered there and starts nothing elsewhere."""
     if intent.meeting_id is not None:
         group_id = queries.group_of_meeting(
             call.ctx, actor=intent.actor, meeting_id=intent.meeting_id
         )
+    elif not intent.place.channel:
+        raise NotPossibleNow("meeting.start_in_channel")
     else:
         group_id = group_here(call, intent).id or 0
     started = meetings.start_meeting(call.ctx, actor=intent.actor, group_id=group_id)

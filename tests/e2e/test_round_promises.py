@@ -24,6 +24,7 @@ from core.storage.tables import contributions as contribution_rows
 from core.views import actions as a
 from tests.support.slack_meeting import finish, meeting, settle
 from tests.support.slack_world import CHANNEL, FACILITATOR, MEMBERS, SlackWorld, slack_world
+from tests.support.teams_harness import CHANNEL as TEAMS_CHANNEL
 from tests.support.teams_harness import TeamsHarness, running_teams
 from tests.support.teams_servers import MicrosoftStandIns
 
@@ -31,7 +32,9 @@ SECRET = "Client J. de Vries, room 12, born 1961"
 
 
 def _opened(ctx: object, ws: int, group_id: int, people: list[str], lead: str) -> int:
-    """The group's incident meeting with a case chosen, at "What would I do?" (write-first)."""
+    """The group's meeting with a case chosen, four phases on: in the incident method (the
+    default), at "What would I do?"; in the Socratic one, at its questions (both
+    write-first)."""
     begun = meetings.start_meeting(ctx, actor=Actor(ws, people[0]), group_id=group_id)  # type: ignore[arg-type]
     meeting_id = begun.meeting.id or 0
     case = preparation.submit_case(
@@ -43,7 +46,7 @@ def _opened(ctx: object, ws: int, group_id: int, people: list[str], lead: str) -
     )
     chair = Actor(ws, lead)
     meetings.choose_case(ctx, actor=chair, meeting_id=meeting_id, case_id=case.id or 0)  # type: ignore[arg-type]
-    for _ in range(4):  # sketch, information questions, analysis, what would I do
+    for _ in range(4):
         meetings.advance_phase(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
     return meeting_id
 
@@ -290,20 +293,9 @@ def _socratic_round(
     before_the_last: Callable[[], None] = lambda: None,
 ) -> int:
     """Nine questions of about 2,700 characters written first, then revealed together
-    (``before_the_last`` is called before the ninth, which reveals them)."""
-    begun = meetings.start_meeting(ctx, actor=Actor(ws, people[0]), group_id=group_id)  # type: ignore[arg-type]
-    meeting_id = begun.meeting.id or 0
-    case = preparation.submit_case(
-        ctx,  # type: ignore[arg-type]
-        actor=Actor(ws, people[1]),
-        group_id=group_id,
-        title="Night shift",
-        help_question="How do I say no?",
-    )
-    chair = Actor(ws, lead)
-    meetings.choose_case(ctx, actor=chair, meeting_id=meeting_id, case_id=case.id or 0)  # type: ignore[arg-type]
-    for _ in range(4):  # case, clarifying questions, summary, Socratic questions
-        meetings.advance_phase(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
+    (``before_the_last`` is called before the ninth, which reveals them). The group's
+    method is the Socratic one: its fourth phase is the write-first question round."""
+    meeting_id = _opened(ctx, ws, group_id, people, lead)
     writers = [p for p in people if p != people[1]]
     plan = [writers[0]] * 3 + [writers[1]] * 3 + [writers[2]] * 2 + [writers[3]]
     for number, person in enumerate(plan, start=1):
@@ -627,5 +619,40 @@ def test_teams_a_local_time_the_clocks_skip_or_repeat_is_refused(
     _, group_id = teams.group(people, introduce=(*people, "aad-f"))
     answer = _schedule_in(teams, "Europe/Amsterdam", when)
     assert said in json.dumps(answer)
+    with teams.app.ctx.uow() as uow:
+        assert uow.meetings.for_group(group_id) == []
+
+
+# ---------------------------------------------------------------------------------------
+# A command from a place that is not a group's channel is answered there, privately, and
+# never acts on another channel: `start` in a direct message starts nothing.
+
+
+def test_slack_start_in_a_direct_message_is_answered_there_and_starts_nothing(
+    world: SlackWorld,
+) -> None:
+    group_id = world.add_group()
+    settle(world)
+    world.command(MEMBERS[0], "start", channel="D0MEMBER01")
+    world.fake.wait_for(lambda: _answers(world), what="the answer")
+    assert "takes place in its group's channel" in _answers(world)[-1]
+    finish(world)
+    with world.app.ctx.uow() as uow:
+        assert uow.meetings.for_group(group_id) == []
+    assert CHANNEL not in world.fake.history
+
+
+def test_teams_start_in_personal_chat_is_answered_there_and_starts_nothing(
+    teams: TeamsHarness,
+) -> None:
+    people = [f"aad-{n}" for n in range(1, 6)]
+    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    teams.deliver()  # the group's own channel check
+    before = len(teams.connector.calls)
+    teams.ok(teams.personal_message("aad-1", "start"))
+    teams.deliver()
+    said = [json.dumps(c.body) for c in teams.connector.calls[before:]]
+    assert any("takes place in its group" in body for body in said)
+    assert all(TEAMS_CHANNEL not in c.path for c in teams.connector.calls[before:])
     with teams.app.ctx.uow() as uow:
         assert uow.meetings.for_group(group_id) == []
