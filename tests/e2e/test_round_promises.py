@@ -656,3 +656,37 @@ def test_teams_start_in_personal_chat_is_answered_there_and_starts_nothing(
     assert all(TEAMS_CHANNEL not in c.path for c in teams.connector.calls[before:])
     with teams.app.ctx.uow() as uow:
         assert uow.meetings.for_group(group_id) == []
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 8: in a Slack Connect channel the envelope's ``team_id`` is the partner
+# organisation's; ``authorizations[0].team_id`` and ``event.team`` are ours. Our member's
+# reply counts, and no workspace is made for the partner.
+
+
+def test_slack_a_reply_in_a_slack_connect_channel_counts_and_the_partner_gets_no_workspace(
+    world: SlackWorld,
+) -> None:
+    from core.storage.tables import workspaces
+    from tests.support.slack_fake import fixture
+
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
+    reply = fixture("slack_connect_thread_reply")
+    assert reply["team_id"] != reply["authorizations"][0]["team_id"]  # the partner's envelope
+    reply["event"].update(
+        user=author, channel=CHANNEL, thread_ts=root.ref, text="Who else was on shift?"
+    )
+    assert world.sender.event(reply)[0] == 200
+    world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
+    [stored] = meeting(world, meeting_id).contributions
+    assert (stored.author, stored.text) == (author, "Who else was on shift?")
+    finish(world)
+    with world.app.engine.connect() as connection:
+        teams_known = set(connection.execute(select(workspaces.c.external_id)).scalars())
+    assert teams_known == {reply["authorizations"][0]["team_id"]}
+    assert not [c for c in world.fake.calls if "another workspace" in json.dumps(c.args)]
