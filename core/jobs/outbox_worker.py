@@ -29,7 +29,7 @@ from sqlalchemy import Engine, exists, func, or_, select, update
 from core.domain.common import Clock, SystemClock
 from core.services.ports import Notification
 from core.storage.mapping import notification_from
-from core.storage.repositories.messages import DELIVERED, PARKED, PENDING
+from core.storage.repositories.messages import DELIVERED, MAX_ERROR_LENGTH, PARKED, PENDING
 from core.storage.tables import outbox
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,6 @@ DEFAULT_LEASE = timedelta(minutes=2)
 DEFAULT_BATCH = 20
 DEFAULT_WORKERS = 4
 """Deliveries under way at once (each waits on a platform; the database work is small)."""
-MAX_ERROR_LENGTH = 2000
 
 
 class Claimed(NamedTuple):

@@ -52,6 +52,9 @@ def refused(ctx: Context, failed: Notification, *, refusal: Refusal, detail: str
     nothing of which reached its channel is planned again (``Meeting.undo_start``): the
     next start begins afresh. One that was shown there stays under way, and its start in
     that channel posts what waited (``meetings.start_meeting``)."""
+    in_channel = failed.topic in notify.IN_ORDER  # what goes to the group's channel
+    if not in_channel and refusal is Refusal.NO_ACCESS:
+        refusal = Refusal.UNREACHABLE  # a private conversation closed: the person, not a channel
     with ctx.uow() as uow:
         undone = False
         if refusal is Refusal.NO_ACCESS and failed.meeting_id is not None:

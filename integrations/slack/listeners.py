@@ -98,14 +98,10 @@ def register(bolt: App, rt: Runtime) -> None:
         message = inbound.thread_message(event)
         if message is None:
             return
-        who = rt.who(
-            client,
-            team=inbound.team_of(body),
-            user=message.user,
-            channel=message.channel,
-            message=message.thread_ts,
-        )
         team = inbound.team_of(body)
+        who = rt.who(
+            client, team=team, user=message.user, channel=message.channel, message=message.thread_ts
+        )
         said = text.decode(message.text, lambda user: rt.name(client, team, user))
         reply = interactions.thread_message(
             rt.ctx,

@@ -104,14 +104,7 @@ class SlackMessenger:
         return str(self._post(to, to.channel, payload)["ts"])
 
     def send_privately(self, to: Destination, card: Card) -> str:
-        try:
-            channel = self._direct(to)
-            sent = self._call(to, "chat_postMessage", channel=channel, **blocks.message(card))
-        except Undeliverable as refused:
-            if refused.refusal is not Refusal.NO_ACCESS:
-                raise
-            # A direct message channel that is gone: the person is out of reach.
-            raise Undeliverable(Refusal.UNREACHABLE, refused.detail) from refused
+        sent = self._call(to, "chat_postMessage", channel=self._direct(to), **blocks.message(card))
         return str(sent["ts"])
 
     def open_form(self, to: Destination, form: Form) -> None:

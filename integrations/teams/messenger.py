@@ -17,7 +17,7 @@ from core import interactions
 from core.interactions import Platform
 from core.services import delivery
 from core.services.context import Context
-from core.services.ports import Destination, Refusal, Undeliverable
+from core.services.ports import Destination, Undeliverable
 from core.views.vocabulary import Card, ContextLine, Fields, Form, Mention, Text
 from integrations.teams import cards
 from integrations.teams.connector import Connector
@@ -178,16 +178,7 @@ class TeamsMessenger:
         return ref
 
     def _direct(self, to: Destination, activity: dict[str, Any]) -> str:
-        """A proactive 1:1 message, in the person's chat with the bot (created if needed).
-        A refusal is about the person: out of reach (left, or blocked the app)."""
-        try:
-            return self._send_direct(to, activity)
-        except Undeliverable as refused:
-            if refused.refusal is Refusal.NO_ACCESS:
-                raise Undeliverable(Refusal.UNREACHABLE, refused.detail) from refused
-            raise
-
-    def _send_direct(self, to: Destination, activity: dict[str, Any]) -> str:
+        """A proactive 1:1 message, in the person's chat with the bot (created if needed)."""
         assert to.person is not None
         workspace = self._workspace(to.workspace)
         ref = delivery.conversation_of(self.ctx, workspace_id=workspace, person=to.person)

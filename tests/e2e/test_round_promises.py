@@ -690,3 +690,40 @@ def test_slack_a_reply_in_a_slack_connect_channel_counts_and_the_partner_gets_no
         teams_known = set(connection.execute(select(workspaces.c.external_id)).scalars())
     assert teams_known == {reply["authorizations"][0]["team_id"]}
     assert not [c for c in world.fake.calls if "another workspace" in json.dumps(c.args)]
+
+
+# ---------------------------------------------------------------------------------------
+# A private message that cannot reach a member (a deactivated account) is not retried in
+# vain: it is parked and the facilitator hears who is out of reach; nothing else stops.
+
+
+def test_slack_a_member_out_of_reach_privately_is_told_to_the_facilitator(
+    world: SlackWorld,
+) -> None:
+    from core.services import notify
+    from core.services.ports import Notification
+
+    ctx = world.app.ctx
+    group_id = world.add_group()
+    settle(world)
+    absent = MEMBERS[3]
+    with ctx.uow() as uow:
+        note = Notification(
+            topic=notify.DIRECT,
+            workspace_id=world.workspace_id(),
+            group_id=group_id,
+            person=absent,
+            data={"view": "withdrawn"},
+        )
+        uow.outbox.add(note, now=ctx.clock.now())
+        uow.commit()
+    world.fake.fail_next("conversations.open", "user_disabled")
+    world.app.worker.wake()
+    world.fake.wait_for(
+        lambda: _notices(world, FACILITATOR, "could not reach"), what="the facilitator told"
+    )
+    settle(world)
+    [told] = _notices(world, FACILITATOR, "could not reach")
+    assert f"<@{absent}>" in told and "user_disabled" in told
+    [parked_row] = _parked(world.app.engine)
+    assert "unreachable: user_disabled" in (parked_row.last_error or "")  # type: ignore[attr-defined]

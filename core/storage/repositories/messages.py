@@ -13,6 +13,8 @@ from core.storage.repositories.base import SqlRepository
 from core.storage.tables import inbound_events, outbox
 
 PENDING, DELIVERED, PARKED = "pending", "delivered", "parked"
+MAX_ERROR_LENGTH = 2000
+"""How much of a failure's description a row keeps (``last_error``)."""
 
 
 class SqlInboundEvents(SqlRepository):
@@ -78,7 +80,7 @@ class SqlOutbox(SqlRepository):
         parked = self.connection.execute(
             update(outbox)
             .where(outbox.c.sequence == sequence, outbox.c.status == PENDING)
-            .values(status=PARKED, locked_until=None, last_error=error[:2000])
+            .values(status=PARKED, locked_until=None, last_error=error[:MAX_ERROR_LENGTH])
         )
         return int(parked.rowcount)
 
