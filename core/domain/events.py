@@ -64,6 +64,15 @@ class MeetingStartUndone(DomainEvent):
 
 
 @dataclass(frozen=True)
+class MembersSkipped(DomainEvent):
+    """Members skipped in the meeting's turn orders: no longer in the group's channel
+    (``left``) or their account deactivated or deleted (``gone``)."""
+
+    left: tuple[PersonRef, ...] = ()
+    gone: tuple[PersonRef, ...] = ()
+
+
+@dataclass(frozen=True)
 class MeetingCancelled(DomainEvent):
     pass
 

@@ -37,6 +37,7 @@ from core.domain.events import (
     MeetingScheduled,
     MeetingStarted,
     MeetingStartUndone,
+    MembersSkipped,
     PhaseExtended,
     PhaseOpened,
     PhaseSkipped,
@@ -250,6 +251,36 @@ class Meeting(Aggregate):
         self._record(MeetingStartUndone())
         return True
 
+    @_tracks_turn
+    def skip_absent(self, *, left: set[PersonRef], gone: set[PersonRef]) -> None:
+        """Members the platform says are no longer in the group's channel (``left``) or
+        whose account is deactivated or deleted (``gone``) are skipped in this meeting's
+        turn orders, from the open round on (what they said stays); a skipped chair hands
+        over to the next member present. The case owner is never skipped: the meeting is
+        about their case. Looked at when the meeting starts; nothing changes before it
+        starts or after it ends, nor for someone skipped before."""
+        if self.state not in UNDER_WAY:
+            return
+        absent = left | gone
+        skipped = [p for p in self.participants if p in absent and p != self.case_owner]
+        if not skipped:
+            return
+        if self.chair in skipped:
+            at = self.participants.index(self.chair)
+            after = self.participants[at + 1 :] + self.participants[:at]
+            self.chair = next((p for p in after if p not in skipped), None)
+        self.participants = [p for p in self.participants if p not in skipped]
+        current = self.current_round
+        no_longer_due = current is not None and any([current.skip(p) for p in skipped])
+        self._record(
+            MembersSkipped(
+                left=tuple(p for p in skipped if p not in gone),
+                gone=tuple(p for p in skipped if p in gone),
+            )
+        )
+        if current is not None and no_longer_due:
+            self._reveal_when_everyone_done(current)
+
     def choose_case(self, *, case_id: int, owner: PersonRef) -> None:
         """Choose the case: in advance while planned, or from those brought in."""
         self._require(
@@ -376,9 +407,7 @@ class Meeting(Aggregate):
         )
         if reads_as_advice(phase, contribution):
             self._record(AdviceInQuestionRound(phase_index=current.phase_index, person=person))
-        if current.everyone_done:
-            self._record(EveryoneDone(phase_index=current.phase_index))
-            self._reveal(current.phase_index)
+        self._reveal_when_everyone_done(current)
         return contribution
 
     def edit_contribution(
@@ -407,9 +436,7 @@ class Meeting(Aggregate):
         _, current = self._open_round_or_refuse()
         current.record_pass(person)
         self._record(TurnPassed(phase_index=current.phase_index, person=person))
-        if current.everyone_done:
-            self._record(EveryoneDone(phase_index=current.phase_index))
-            self._reveal(current.phase_index)
+        self._reveal_when_everyone_done(current)
 
     @_tracks_turn
     def withdraw_deleted(self, *, source_ref: str) -> Contribution | None:
@@ -535,6 +562,11 @@ class Meeting(Aggregate):
                 missed=tuple(current.missed),
             )
         )
+
+    def _reveal_when_everyone_done(self, current: Round) -> None:
+        if current.everyone_done:
+            self._record(EveryoneDone(phase_index=current.phase_index))
+            self._reveal(current.phase_index)
 
     def _reveal(self, phase_index: int) -> None:
         """What was written first in the phase is shown together: as soon as everyone due

@@ -60,6 +60,14 @@ class Round(BaseModel):
         if self.is_open and person in self.contributed:
             self.contributed.remove(person)
 
+    def skip(self, person: PersonRef) -> bool:
+        """``person`` is no longer due in this open round (they left the group's channel or
+        their account is gone); what they said stays. False: they were not due."""
+        if not self.is_open or person not in self.due:
+            return False
+        self.order.remove(person)
+        return True
+
     def record_pass(self, person: PersonRef) -> None:
         if person not in self.due:
             raise NotPossibleNow("round.not_due")

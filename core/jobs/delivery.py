@@ -24,7 +24,7 @@ from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.interactions.render import render
 from core.interactions.replies import Reply
 from core.jobs.outbox_worker import Claimed
-from core.services import delivery, groups, notify, queries
+from core.services import delivery, groups, meetings, notify, queries
 from core.services.context import Actor, Context
 from core.services.ports import (
     Destination,
@@ -199,6 +199,13 @@ class Deliverer:
             groups.note_channel_members(
                 self.ctx, group_id=notification.group_id, present=present, tell=out.person
             )
+            if notification.meeting_id is not None:
+                # A meeting starts: who is still there to take a turn.
+                group = queries.group_settings(self.ctx, group_id=notification.group_id)
+                gone = messenger.departed(here, group.members)
+                meetings.skip_absent(
+                    self.ctx, meeting_id=notification.meeting_id, present=present, gone=gone
+                )
         self._done(item)
 
     def _posted_before(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain.case import CaseStatus
-from core.domain.common import as_utc
+from core.domain.common import PersonRef, as_utc
 from core.domain.errors import NotAllowed, NotPossibleNow
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
@@ -143,6 +143,21 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
         )
         save_meeting(uow, meeting)
         return Started(meeting=meeting, already_running=False)
+
+
+def skip_absent(
+    ctx: Context, *, meeting_id: int, present: set[PersonRef] | None, gone: set[PersonRef]
+) -> Meeting:
+    """What the platform said when the meeting started (the system, after asking it): who
+    is in the group's channel (``present``; None: it will not say) and whose account is
+    gone (``gone``). Members not there are skipped in the meeting's turn orders, and the
+    facilitator is told privately (``Meeting.skip_absent``)."""
+    with ctx.uow() as uow:
+        meeting = uow.meetings.get(meeting_id, for_update=True)
+        left = set() if present is None else set(meeting.participants) - present
+        meeting.skip_absent(left=left, gone=gone)
+        save_meeting(uow, meeting)
+        return meeting
 
 
 def choose_case(ctx: Context, *, actor: Actor, meeting_id: int, case_id: int) -> Meeting:

@@ -29,6 +29,7 @@ from core.domain.events import (
     MeetingReported,
     MeetingStarted,
     MeetingStartUndone,
+    MembersSkipped,
     PhaseOpened,
     RoundRevealed,
     TurnGiven,
@@ -135,6 +136,13 @@ def _for_meeting(
                 queued.append(note(THREAD, dict(data)))
         elif isinstance(event, ContributionWithdrawn):
             queued.append(note(DIRECT, {"view": "withdrawn"}, person=event.author))
+        elif isinstance(event, MembersSkipped):
+            told = group.facilitator or meeting.chair
+            if told is not None:
+                data = {"view": "members_skipped", "group": group.name}
+                queued.append(
+                    note(DIRECT, {**data, "left": event.left, "gone": event.gone}, person=told)
+                )
         elif isinstance(event, AdviceInQuestionRound):
             queued.append(note(DIRECT, {"view": "nudge_advice"}, person=event.person))
         elif isinstance(event, MeetingReported):

@@ -7,7 +7,7 @@ in-memory fakes in ``tests/support``. Each chat adapter implements ``Messenger``
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -359,6 +359,11 @@ class Messenger(Protocol):
         the platform refuses to say for good (a missing permission); ``Undeliverable`` when
         the channel is closed to the app. A passing failure raises, and the outbox asks
         again."""
+        ...
+
+    def departed(self, to: Destination, people: Collection[PersonRef]) -> set[PersonRef]:
+        """Of ``people`` in ``to.workspace``, those whose account the platform says is gone
+        (deactivated, deleted); one it will not say about counts as still there."""
         ...
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:

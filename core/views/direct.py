@@ -8,7 +8,7 @@ from core.domain.common import Locale
 from core.domain.errors import DomainError
 from core.i18n import error_text, said, t
 from core.views.privacy import person
-from core.views.vocabulary import Card, ContextLine, Text, spans
+from core.views.vocabulary import Card, ContextLine, Span, Text, spans
 
 DIRECT_VIEWS = (
     "your_turn",
@@ -20,7 +20,12 @@ DIRECT_VIEWS = (
     "withdrawn",
     "undeliverable",
     "unreachable",
+    "members_skipped",
 )
+
+SKIP_REASONS = ("left", "gone")
+"""Why members are skipped in a meeting (``direct.members_skipped.<reason>``): no longer in
+the group's channel, or their account deactivated or deleted."""
 
 
 EXPLAINED_REFUSALS = ("no_access", "too_large", "not_started")
@@ -32,7 +37,9 @@ no access, and the meeting is planned again); any other gets the general one
 def direct_message(view: str, locale: Locale, **params: Any) -> Card:
     """``view`` is one of DIRECT_VIEWS (the ``person.direct`` notification's ``view``).
     ``undeliverable`` explains its ``refusal`` (a ``Refusal`` value); ``unreachable``
-    names the person it is about (``mention``) as the platform shows people."""
+    names the person it is about (``mention``) as the platform shows people;
+    ``members_skipped`` names the members skipped in a meeting per ``SKIP_REASONS``
+    (``left``, ``gone``: lists of person refs)."""
     if view not in DIRECT_VIEWS:
         raise ValueError(f"unknown direct view {view!r}")
     key = f"direct.{view}"
@@ -40,12 +47,29 @@ def direct_message(view: str, locale: Locale, **params: Any) -> Card:
         key += "." + str(params["refusal"])
     text = said(key, locale, params)
     if view == "unreachable" and params.get("mention"):
-        before, _, after = t(key, locale, **{**params, "mention": "\x00"}).partition("\x00")
-        return Card(
-            blocks=(Text(spans(before, person(str(params["mention"]), locale), after)),),
-            summary=text,
-        )
+        named = _naming(key, locale, params, "mention", [str(params["mention"])])
+        return Card(blocks=(Text(named),), summary=text)
+    if view == "members_skipped":
+        lines = [
+            Text(_naming(f"{key}.{reason}", locale, params, "people", params[reason]))
+            for reason in SKIP_REASONS
+            if params.get(reason)
+        ]
+        return Card(blocks=(Text(spans(text)), *lines), summary=text)
     return Card(blocks=(Text(spans(text)),), summary=text)
+
+
+def _naming(
+    key: str, locale: Locale, params: dict[str, Any], slot: str, people: list[str]
+) -> tuple[Span, ...]:
+    """The text of ``key`` with the people in its ``slot`` shown as the platform shows
+    people (a mention each, separated by commas)."""
+    before, _, after = t(key, locale, **{**params, slot: "\x00"}).partition("\x00")
+    named: list[Span | str] = [before]
+    for at, ref in enumerate(people):
+        named += [", "] if at else []
+        named.append(person(str(ref), locale))
+    return spans(*named, after)
 
 
 def refusal(error: DomainError, locale: Locale) -> Card:

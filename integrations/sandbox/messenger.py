@@ -11,6 +11,7 @@ import itertools
 import json
 import threading
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,6 +82,10 @@ class SandboxMessenger:
         involved = {*group.members, *([group.facilitator] if group.facilitator else [])}
         with self._lock:
             return involved | self.guests[(to.workspace, to.channel)]
+
+    def departed(self, to: Destination, people: Collection[str]) -> set[str]:
+        """Sandbox accounts are never deactivated."""
+        return set()
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         assert to.channel is not None

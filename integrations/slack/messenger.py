@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -142,6 +143,24 @@ class SlackMessenger:
                 break
         # Pages beyond MEMBER_PAGES change nothing: a group is far smaller than one page.
         return members - {self._bot_user(to)}
+
+    def departed(self, to: Destination, people: Collection[str]) -> set[str]:
+        """``users.info`` of each (asked now, not remembered): ``deleted: true`` is a
+        deactivated account, ``user_not_found`` a removed one. A refusal to say (a missing
+        scope) counts as still there."""
+        gone: set[str] = set()
+        for person in people:
+            try:
+                found = self._call(to, "users_info", user=person).get("user") or {}
+            except Undeliverable as refused:
+                if refused.detail == "user_not_found":
+                    gone.add(person)
+                else:
+                    log.warning("Slack will not say whether %s is still there: %s", person, refused)
+                continue
+            if found.get("deleted") is True:
+                gone.add(person)
+        return gone
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         """The channel's history (``conversations.history``), or the thread's

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -101,6 +102,13 @@ class TeamsMessenger:
             log.warning("Microsoft Teams will not say who is in %s: %s", to.channel, refused)
             return None
         return {str(m["aadObjectId"]) for m in roster if m.get("aadObjectId")}
+
+    def departed(self, to: Destination, people: Collection[str]) -> set[str]:
+        """Nobody, by this question: the channel's roster (``channel_members``) is what
+        tells, as a deleted account leaves its teams. An account only blocked from signing
+        in stays listed; seeing that would take Graph's ``User.Read.All``, which the app
+        does not ask for."""
+        return set()
 
     def find_post(self, to: Destination, key: str, *, since: datetime) -> str | None:
         """The Bot Connector cannot list a channel's messages; Microsoft Graph can (the

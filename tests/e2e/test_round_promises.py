@@ -727,3 +727,100 @@ def test_slack_a_member_out_of_reach_privately_is_told_to_the_facilitator(
     assert f"<@{absent}>" in told and "user_disabled" in told
     [parked_row] = _parked(world.app.engine)
     assert "unreachable: user_disabled" in (parked_row.last_error or "")  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 12: a member whose account was deactivated (Slack ``users.info`` ``deleted:
+# true``) or who left the group's channel keeps no place in the turn order: looked at when
+# the meeting starts, skipped, and the facilitator told privately (the group is not told
+# why).
+
+
+def _each_in_turn(ctx: object, ws: int, meeting_id: int, owner: str, lead: str) -> None:
+    """A case brought and chosen, and the meeting on to its first round in turn."""
+    case = preparation.submit_case(
+        ctx,  # type: ignore[arg-type]
+        actor=Actor(ws, owner),
+        group_id=queries.group_of_meeting(ctx, actor=Actor(ws, lead), meeting_id=meeting_id),  # type: ignore[arg-type]
+        title="Night shift",
+        help_question="How do I say no?",
+    )
+    chair = Actor(ws, lead)
+    meetings.choose_case(ctx, actor=chair, meeting_id=meeting_id, case_id=case.id or 0)  # type: ignore[arg-type]
+    for _ in range(2):
+        meetings.advance_phase(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
+
+
+def test_slack_members_deactivated_or_out_of_the_channel_are_skipped_and_the_facilitator_told(
+    world: SlackWorld,
+) -> None:
+    ctx = world.app.ctx
+    group_id = world.add_group()
+    settle(world)
+    gone, left = MEMBERS[3], MEMBERS[4]
+    world.fake.deactivated.add(gone)  # still listed in the channel
+    world.fake.members[CHANNEL] = [*(m for m in MEMBERS if m != left), FACILITATOR]
+
+    world.command(MEMBERS[0], "start")
+    world.fake.wait_for(
+        lambda: _notices(world, FACILITATOR, "has started without"), what="the facilitator told"
+    )
+    settle(world)
+    [told] = _notices(world, FACILITATOR, "has started without")
+    assert f"No longer in the group's channel: <@{left}>." in told
+    assert f"deactivated or deleted: <@{gone}>." in told
+    with ctx.uow() as uow:
+        [started] = uow.meetings.for_group(group_id)
+    assert started.participants == MEMBERS[:3]
+
+    _each_in_turn(ctx, world.workspace_id(), started.id or 0, MEMBERS[1], FACILITATOR)
+    held = meeting(world, started.id or 0)
+    assert held.current_round is not None and held.current_round.order
+    assert set(held.current_round.order) == {MEMBERS[0], MEMBERS[2]}
+    finish(world)
+    for person in MEMBERS:  # only the facilitator hears of it
+        assert _notices(world, person, "has started without") == []
+    posts = [json.dumps(c.args) for c in world.fake.of("chat.postMessage")]
+    assert sum("has started without" in post for post in posts) == 1
+
+
+def test_slack_a_second_look_at_the_same_absence_tells_nobody_again(world: SlackWorld) -> None:
+    group_id = world.add_group()
+    settle(world)
+    world.fake.deactivated.add(MEMBERS[4])
+    world.command(MEMBERS[0], "start")
+    world.fake.wait_for(
+        lambda: _notices(world, FACILITATOR, "has started without"), what="the facilitator told"
+    )
+    before = len(_answers(world))
+    world.command(MEMBERS[0], "start")  # already under way: nothing is looked at again
+    world.fake.wait_for(lambda: len(_answers(world)) > before, what="the second answer")
+    assert "already under way." in _answers(world)[-1]
+    finish(world)
+    assert len(_notices(world, FACILITATOR, "has started without")) == 1
+    with world.app.ctx.uow() as uow:
+        [started] = uow.meetings.for_group(group_id)
+    assert MEMBERS[4] not in started.participants and len(started.participants) == 4
+
+
+def test_teams_a_member_who_left_the_channel_is_skipped_mid_round_and_the_facilitator_told(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    teams.connector.members = teams.roster([*people[:4], "aad-f"])  # aad-5 left the team
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _opened(ctx, ws, group_id, people, "aad-f")  # a round open before the look
+    teams.deliver()
+    now = teams.meeting()
+    assert "aad-5" not in now.participants
+    assert now.current_round.order and "aad-5" not in now.current_round.order
+    told = [
+        c
+        for c in teams.connector.sent("POST")
+        if c.path.startswith("/v3/conversations/a:personal-")
+        and "has started without" in json.dumps(c.body)
+    ]
+    assert len(told) == 1 and "No longer in the group's channel" in json.dumps(told[0].body)
+    opened = [c for c in teams.connector.sent("POST") if c.path.rstrip("/") == "/v3/conversations"]
+    assert any("aad-f" in json.dumps(c.body) for c in opened)  # the facilitator's chat

@@ -415,6 +415,12 @@ def everywhere(db_url: str, microsoft: MicrosoftStandIns, monkeypatch: Any) -> I
                 sandbox.browser.post("/locale", {"locale": "en", "back": "/"})
                 for driver in (slack, teams, sandbox):
                     driver.group = _group(app, driver)
+                # The group's channel holds the group (the sandbox's does by itself):
+                seated = [*(f"m{i}" for i in range(1, 6)), "facilitator"]
+                fake.members[SLACK_CHANNEL] = [slack.people[role] for role in seated]
+                connector.members = teams.harness.roster(  # type: ignore[union-attr]
+                    [teams.people[role] for role in seated]
+                )
                 # Teams learns the channel (and each person) from the activities it gets:
                 for role in ROLES:
                     teams.harness.ok(  # type: ignore[union-attr]

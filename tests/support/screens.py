@@ -57,7 +57,7 @@ class Screen:
     is built and rendered for both."""
 
 
-DIRECT_PARAMS: dict[str, dict[str, str]] = {
+DIRECT_PARAMS: dict[str, dict[str, object]] = {
     "undeliverable": {
         "refusal": "no_access",
         "what": "card",
@@ -65,6 +65,11 @@ DIRECT_PARAMS: dict[str, dict[str, str]] = {
         "detail": "channel_not_found",
     },
     "unreachable": {"mention": "U0MEMBER02", "group": "Ward 5 peers", "detail": "user_disabled"},
+    "members_skipped": {
+        "group": "Ward 5 peers",
+        "left": ["U0MEMBER03", "U0MEMBER04"],
+        "gone": ["U0MEMBER05"],
+    },
 }
 """What the direct messages that name things are shown with."""
 

@@ -52,6 +52,8 @@ class FakeSlack:
         """Private channels the bot was not invited to: to the bot they do not exist."""
         self.members: dict[str, list[str]] = {}
         """Channel -> its members (conversations.members; the bot user is always in it)."""
+        self.deactivated: set[str] = set()
+        """Users whose account is deactivated (users.info ``deleted: true``)."""
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.lose_answers: dict[str, int] = {}
         """Method -> how many of its next calls are carried out but answered with a 500."""
@@ -226,7 +228,12 @@ class FakeSlack:
         if method == "users.info":
             user = str(args.get("user"))
             profile = {"display_name": self.names.get(user, ""), "real_name": ""}
-            found = {"id": user, "locale": self.locales.get(user, "en-US"), "profile": profile}
+            found: dict[str, Any] = {
+                "id": user,
+                "locale": self.locales.get(user, "en-US"),
+                "profile": profile,
+                "deleted": user in self.deactivated,
+            }
             return {"ok": True, "user": found}
         if method.startswith("/respond/"):
             return {"ok": True}

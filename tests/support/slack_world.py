@@ -42,6 +42,7 @@ class SlackWorld:
     def add_group(self, *, method_id: str = "incident", locale: str = "en") -> int:
         admin = Actor(workspace_id=self.workspace_id(), person="", is_admin=True)
         groups.configure_workspace(self.app.ctx, actor=admin, managers=[MANAGER])
+        self._group_in_its_channel()
         created = groups.create_group(
             self.app.ctx,
             actor=admin,
@@ -55,6 +56,10 @@ class SlackWorld:
         )
         assert created.group.id is not None
         return created.group.id
+
+    def _group_in_its_channel(self) -> None:
+        """The group's channel holds the group (unless the test said who is in it)."""
+        self.fake.members.setdefault(CHANNEL, [*MEMBERS, FACILITATOR])
 
     def _next(self, prefix: str) -> str:
         self._counter += 1

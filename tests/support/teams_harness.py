@@ -106,7 +106,10 @@ class TeamsHarness:
     ) -> tuple[int, int]:
         """A group in CHANNEL, added by an admin of the configured tenant, after the people
         in ``introduce`` wrote to the bot in that channel (so it knows the channel and can
-        reach them). Returns (workspace id, group id)."""
+        reach them); the channel's roster holds the group unless the test set it. Returns
+        (workspace id, group id)."""
+        if not self.connector.members:
+            self.connector.members = self.roster([*members, facilitator])
         for person in introduce:
             self.ok(self.channel_message(person, "<at>Intervision</at> hi"))
         workspace = admit(self.app.ctx, Platform.TEAMS, TENANT, installed=True) or 0
@@ -141,6 +144,10 @@ class TeamsHarness:
         return sum(self.rows(name) for name in tables.metadata.tables if name != "alembic_version")
 
     # ---------------------------------------------------------------- activities
+
+    def roster(self, people: list[str]) -> list[dict[str, Any]]:
+        """The channel's members as the Bot Connector lists them."""
+        return [{**self.user(p), "tenantId": TENANT} for p in people]
 
     def user(self, person: str) -> dict[str, Any]:
         return {

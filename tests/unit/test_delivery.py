@@ -4,6 +4,7 @@ private messages, replies and forms, and the delivered mark kept with the refs."
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,7 @@ from core.services import meetings, notify
 from core.services.ports import Destination, Notification
 from core.views import actions as a
 from core.views.vocabulary import Card, Form
-from tests.support.factories import World, make_world
+from tests.support.factories import FACILITATOR, World, make_world, members
 
 
 @dataclass
@@ -28,8 +29,10 @@ class Recording:
     calls: list[tuple[str, Any]] = field(default_factory=list)
     found: dict[str, str] = field(default_factory=dict)
     """key -> ref that ``find_post`` finds (a post the platform has, unrecorded)."""
-    present: set[str] | None = field(default_factory=set)
-    """Who ``channel_members`` says is in the channel."""
+    present: set[str] | None = field(default_factory=lambda: {*members(5), FACILITATOR})
+    """Who ``channel_members`` says is in the channel (by default the group of ``started``)."""
+    gone: set[str] = field(default_factory=set)
+    """Whose account ``departed`` says is gone."""
 
     def _ref(self) -> str:
         """Numbered by what was sent (posts, replies, private messages)."""
@@ -62,12 +65,16 @@ class Recording:
         self.calls.append(("members", to.channel))
         return None if self.present is None else set(self.present)
 
+    def departed(self, to: Destination, people: Collection[str]) -> set[str]:
+        self.calls.append(("departed", to.workspace))
+        return self.gone & set(people)
+
     def kinds(self) -> list[str]:
         return [kind for kind, _ in self.calls]
 
     def sent(self) -> list[str]:
         """The calls after the channel checks."""
-        return [kind for kind in self.kinds() if kind != "members"]
+        return [kind for kind in self.kinds() if kind not in ("members", "departed")]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from core.domain.method import ContributionKind, Speakers
 from core.domain.tasks import TaskKind
 from core.i18n import catalogue, normalise_locale, t
 from core.services import notify
-from core.views.direct import DIRECT_VIEWS, EXPLAINED_REFUSALS
+from core.views.direct import DIRECT_VIEWS, EXPLAINED_REFUSALS, SKIP_REASONS
 from core.views.home import COMMANDS
 from core.views.meeting import CONFIRMATIONS
 
@@ -49,6 +49,7 @@ def family_keys() -> set[str]:
         "task": [k.value for k in TaskKind],
         "direct": list(DIRECT_VIEWS),
         "direct.undeliverable": list(EXPLAINED_REFUSALS),
+        "direct.members_skipped": list(SKIP_REASONS),
         "delivery": [*notify.REFUSED_WHAT.values(), "messages"],
         "help": list(COMMANDS),
         "command": list(COMMANDS),

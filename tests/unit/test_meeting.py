@@ -8,7 +8,7 @@ import pytest
 
 from core.domain.contribution import parse_score
 from core.domain.errors import InvalidInput, NotAllowed, NotPossibleNow
-from core.domain.events import ContributionWithdrawn, RoundRevealed
+from core.domain.events import ContributionWithdrawn, MembersSkipped, RoundRevealed, TurnGiven
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import ContributionKind
 from core.domain.round import RoundStatus
@@ -302,3 +302,69 @@ def test_oversized_text_is_refused_and_nothing_is_added() -> None:
         meeting.contribute(person="B", text="?" * 5000, now=NOW)
     assert refused.value.params["limit"] == 2800
     assert meeting.contributions == []
+
+
+def test_members_who_left_or_whose_account_is_gone_are_skipped_in_turn_orders() -> None:
+    meeting = in_phase(1)
+    current = meeting.current_round
+    assert current is not None
+    first, second, *_ = current.order
+    meeting.skip_absent(left={first, "Z"}, gone={"E"})
+    assert first not in meeting.participants and "E" not in meeting.participants
+    assert first not in current.order and "E" not in current.order
+    assert current.current_turn == (second if second != "E" else current.order[0])
+    assert MembersSkipped(left=(first,), gone=("E",)) in meeting.events
+    assert TurnGiven(phase_index=1, person=current.current_turn) in meeting.events
+    meeting.advance(now=NOW)
+    later = meeting.current_round
+    assert later is not None and first not in later.order and "E" not in later.order
+    with pytest.raises(NotAllowed):
+        meeting.contribute(person="E", text="Still here?", now=NOW)
+
+
+def test_what_a_skipped_member_said_stays_and_a_second_look_changes_nothing() -> None:
+    meeting = in_phase(1)
+    assert meeting.current_round is not None
+    first = meeting.current_round.order[0]
+    said = meeting.contribute(person=first, text="When did it start?", now=NOW)
+    meeting.skip_absent(left={first}, gone=set())
+    assert meeting.contributions == [said] and first in meeting.current_round.contributed
+    meeting.collect_events()
+    meeting.skip_absent(left={first}, gone=set())
+    assert meeting.events == ()
+
+
+def test_the_case_owner_is_never_skipped_and_a_skipped_chair_hands_over() -> None:
+    meeting = Meeting.schedule(group_id=1, sequence=0, method=SAMPLE, at=NOW)
+    meeting.start(participants=PEOPLE, chair="B", method=SAMPLE, now=NOW)
+    meeting.choose_case(case_id=3, owner="A")
+    meeting.skip_absent(left={"A", "B", "C"}, gone=set())
+    assert meeting.case_owner == "A" and "A" in meeting.participants
+    assert meeting.chair == "D"  # the next member present after B
+    assert meeting.participants == ["A", "D", "E"]
+
+
+def test_skipping_the_last_member_due_in_a_write_first_round_reveals_it() -> None:
+    meeting = in_phase(3)  # write-first, each in turn
+    current = meeting.current_round
+    assert current is not None
+    *written, last = current.order
+    for person in written:
+        meeting.contribute(person=person, text="I would call the family", now=NOW)
+    assert meeting.contributions_in(3, viewer="nobody") == []
+    meeting.skip_absent(left=set(), gone={last})
+    assert current.everyone_done
+    assert len(meeting.contributions_in(3, viewer="nobody")) == len(written)
+    assert RoundRevealed(phase_index=3) in meeting.events
+
+
+def test_nobody_is_skipped_before_a_meeting_starts_or_after_it_ends() -> None:
+    planned = Meeting.schedule(group_id=1, sequence=0, method=SAMPLE, at=NOW)
+    planned.collect_events()
+    planned.skip_absent(left={"A"}, gone=set())
+    assert planned.events == () and planned.participants == []
+    ended = in_phase(1)
+    ended.close(now=NOW)
+    ended.collect_events()
+    ended.skip_absent(left={"A"}, gone=set())
+    assert ended.events == () and "A" in ended.participants
