@@ -48,6 +48,7 @@ from core.domain.events import (
 )
 from core.domain.method import (
     QUESTION_KINDS,
+    TAKEAWAY,
     CaseOwnerRole,
     ContributionKind,
     Method,
@@ -163,6 +164,15 @@ class Meeting(Aggregate):
             c
             for c in self.contributions
             if c.phase_index == phase_index and (c.revealed or c.author == viewer)
+        ]
+
+    @property
+    def takeaway(self) -> list[Contribution]:
+        """What the case owner said in the closing: what they take away and their first
+        step (empty before the closing, or when they said nothing there)."""
+        held = [i for i, phase in enumerate(self.phases) if phase.id == TAKEAWAY.id]
+        return [
+            c for c in self.contributions if c.phase_index in held and c.author == self.case_owner
         ]
 
     def remaining(self, now: datetime) -> timedelta | None:

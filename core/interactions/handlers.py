@@ -189,14 +189,22 @@ def _contribute_form(call: Call, intent: i.OpenContributeForm) -> Reply:
 
 def _contribute(call: Call, intent: i.Contribute) -> Reply:
     meeting_id = meeting_here(call, intent, intent.meeting_id)
-    done = contributions.contribute(
-        call.ctx,
-        actor=intent.actor,
-        meeting_id=meeting_id,
-        text=intent.text,
-        kind=intent.kind,
-        source_ref=intent.source_ref,
-    )
+    try:
+        done = contributions.contribute(
+            call.ctx,
+            actor=intent.actor,
+            meeting_id=meeting_id,
+            text=intent.text,
+            kind=intent.kind,
+            source_ref=intent.source_ref,
+        )
+    except NotPossibleNow as error:
+        if error.key != "meeting.no_open_round" or intent.source_ref is None:
+            raise
+        # A thread message between rounds (e.g. how last time's first step went): it is
+        # there for everyone, and it is no contribution.
+        reply = call.notice("contribution.outside_a_round")
+        return reply.model_copy(update={"meeting_id": meeting_id})
     if done.duplicate:
         return call.reply(meeting_id=meeting_id)
     if done.hidden:

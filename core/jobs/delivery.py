@@ -114,7 +114,13 @@ def prepare(ctx: Context, notification: Notification) -> Outgoing:
             channel=workspace.managers_channel,
         )
     assert notification.meeting_id is not None
-    snapshot = queries.meeting_snapshot(ctx, meeting_id=notification.meeting_id, viewer=None)
+    previous = notification.data.get("previous_meeting_id")
+    snapshot = queries.meeting_snapshot(
+        ctx,
+        meeting_id=notification.meeting_id,
+        viewer=None,
+        previous_id=previous if isinstance(previous, int) else None,
+    )
     locale, channel = snapshot.group.locale, snapshot.group.channel
     if topic == notify.CARD:
         card = meeting_card(snapshot, now=ctx.clock.now())

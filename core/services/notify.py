@@ -129,6 +129,8 @@ def _for_meeting(
         view = _THREAD_VIEWS.get(type(event))
         if view is not None:
             queued.append(note(THREAD, {"view": view, **_phase_of(event)}))
+            if isinstance(event, MeetingStarted):
+                queued += [note(THREAD, data) for data in _follow_up(uow, meeting)]
         elif isinstance(event, ContributionAdded):
             if not event.hidden and not event.from_thread:
                 # Sent through a form or a button: the thread shows it for them.
@@ -158,6 +160,15 @@ def _for_meeting(
             note(DIRECT, {"view": "your_turn", "phase_index": last.phase_index}, person=last.person)
         )
     return queued
+
+
+def _follow_up(uow: UnitOfWork, meeting: Meeting) -> list[dict[str, object]]:
+    """Last time's first step, back in the thread of the group's next meeting: the case
+    owner's takeaway from the meeting held before, while its text is kept."""
+    previous = uow.meetings.last_held(meeting.group_id, before=meeting.sequence)
+    if previous is None or not any(c.removed is None for c in previous.takeaway):
+        return []
+    return [{"view": "follow_up", "previous_meeting_id": previous.id}]
 
 
 def _for_case(uow: UnitOfWork, case: Case, events: list[DomainEvent]) -> list[Notification]:

@@ -86,6 +86,11 @@ class MeetingRepository(Protocol):
         """The group's meeting that is running, else the next planned one, else None."""
         ...
 
+    def last_held(self, group_id: int, *, before: int) -> Meeting | None:
+        """The group's latest meeting held to its end (evaluated or reported) with a
+        sequence below ``before``, else None."""
+        ...
+
     def next_sequence(self, group_id: int) -> int: ...
 
 

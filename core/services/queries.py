@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from core.domain.case import Case, CaseStatus
 from core.domain.common import ChannelRef, Locale, PersonRef
-from core.domain.errors import NotAllowed
+from core.domain.errors import NotAllowed, NotFound
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
@@ -28,13 +28,21 @@ class MeetingSnapshot:
     method: Method
     case: Case | None
     open_cases: list[Case] = field(default_factory=list)
+    previous: Meeting | None = None
+    """The group's meeting held before, when asked for (its case owner's first step)."""
 
 
-def meeting_snapshot(ctx: Context, *, meeting_id: int, viewer: Actor | None) -> MeetingSnapshot:
-    """``viewer`` None is the group's own channel (delivery of a notification)."""
+def meeting_snapshot(
+    ctx: Context, *, meeting_id: int, viewer: Actor | None, previous_id: int | None = None
+) -> MeetingSnapshot:
+    """``viewer`` None is the group's own channel (delivery of a notification);
+    ``previous_id``: an earlier meeting of the same group to show with it."""
     with ctx.uow() as uow:
         meeting = uow.meetings.get(meeting_id)
         group = uow.groups.get(meeting.group_id)
+        previous = uow.meetings.get(previous_id) if previous_id is not None else None
+        if previous is not None and previous.group_id != meeting.group_id:
+            raise NotFound("meeting.not_found")
         if viewer is not None:
             rules.require_same_workspace(viewer, group)
             rules.require_involved(viewer, group)
@@ -51,6 +59,7 @@ def meeting_snapshot(ctx: Context, *, meeting_id: int, viewer: Actor | None) -> 
             method=_method_of(ctx, meeting),
             case=case,
             open_cases=open_cases,
+            previous=previous,
         )
 
 

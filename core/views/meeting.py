@@ -325,6 +325,29 @@ def started(snapshot: MeetingSnapshot) -> Card:
     return Card(blocks=tuple(blocks), summary=t("thread.started", locale))
 
 
+def follow_up(snapshot: MeetingSnapshot) -> Card:
+    """Last time's first step, back at the start of the group's next meeting: what the
+    case owner said in the closing of the meeting held before, as they said it there."""
+    locale, previous = snapshot.group.locale, snapshot.previous
+    assert previous is not None and previous.case_owner is not None
+    blocks: list[Block] = [
+        Heading(t("thread.follow_up", locale)),
+        ContextLine(
+            spans(
+                person(previous.case_owner, locale),
+                " ",
+                t("thread.follow_up_said", locale),
+                " ",
+                Moment(previous.ended_at or previous.scheduled_at),
+                ":",
+            )
+        ),
+        *(Text(spans(said(c.text, c.removed, locale))) for c in previous.takeaway),
+        Text(spans(t("thread.follow_up_ask", locale))),
+    ]
+    return Card(blocks=tuple(blocks), summary=t("thread.follow_up", locale))
+
+
 def cancelled(snapshot: MeetingSnapshot) -> Card:
     locale = snapshot.group.locale
     return Card(
@@ -340,10 +363,11 @@ THREAD_VIEWS = {
     "case_chosen": lambda s, d: case_chosen(s),
     "evaluated": lambda s, d: evaluated(s),
     "cancelled": lambda s, d: cancelled(s),
+    "follow_up": lambda s, d: follow_up(s),
 }
 
 
-CONTENT_VIEWS = frozenset({"case_chosen", "contribution", "revealed"})
+CONTENT_VIEWS = frozenset({"case_chosen", "contribution", "revealed", "follow_up"})
 """Thread messages that carry what the group said or brought in."""
 
 

@@ -22,6 +22,7 @@ from core.services import contributions, meetings, preparation, queries
 from core.services.context import Actor
 from core.storage.tables import contributions as contribution_rows
 from core.views import actions as a
+from integrations.teams import cards
 from tests.support.slack_meeting import finish, meeting, settle
 from tests.support.slack_world import CHANNEL, FACILITATOR, MEMBERS, SlackWorld, slack_world
 from tests.support.teams_harness import CHANNEL as TEAMS_CHANNEL
@@ -824,3 +825,306 @@ def test_teams_a_member_who_left_the_channel_is_skipped_mid_round_and_the_facili
     assert len(told) == 1 and "No longer in the group's channel" in json.dumps(told[0].body)
     opened = [c for c in teams.connector.sent("POST") if c.path.rstrip("/") == "/v3/conversations"]
     assert any("aad-f" in json.dumps(c.body) for c in opened)  # the facilitator's chat
+
+
+# ---------------------------------------------------------------------------------------
+# The thread opens with the meeting, and with last time's first step: the case owner's
+# takeaway from the meeting held before comes back in the next meeting's thread. A reply
+# there, with no round open, is visible to everyone and no contribution: the member is told.
+
+FIRST_STEP = "I will ask the night team first & write the rule down <together>."
+
+
+def _held_with_a_takeaway(ctx: object, ws: int, group_id: int, owner: str, lead: str) -> int:
+    chair = Actor(ws, lead)
+    begun = meetings.start_meeting(ctx, actor=Actor(ws, owner), group_id=group_id)  # type: ignore[arg-type]
+    meeting_id = begun.meeting.id or 0
+    case = preparation.submit_case(
+        ctx,  # type: ignore[arg-type]
+        actor=Actor(ws, owner),
+        group_id=group_id,
+        title="Night shift",
+        help_question="How do I say no?",
+    )
+    meetings.choose_case(ctx, actor=chair, meeting_id=meeting_id, case_id=case.id or 0)  # type: ignore[arg-type]
+    while True:
+        held = meetings.advance_phase(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
+        if held.phase is not None and held.phase.id == "takeaway":
+            break
+    contributions.contribute(ctx, actor=Actor(ws, owner), meeting_id=meeting_id, text=FIRST_STEP)  # type: ignore[arg-type]
+    meetings.close_meeting(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
+    return meeting_id
+
+
+def test_slack_the_next_meeting_opens_its_thread_with_last_times_first_step(
+    world: SlackWorld,
+) -> None:
+    ctx = world.app.ctx
+    group_id = world.add_group()
+    owner = MEMBERS[1]
+    first = _held_with_a_takeaway(ctx, world.workspace_id(), group_id, owner, FACILITATOR)
+    settle(world)
+
+    world.command(MEMBERS[0], "start")
+    world.fake.wait_for(
+        lambda: [m for m in world.fake.history[CHANNEL] if "first step" in json.dumps(m)],
+        what="the follow-up",
+    )
+    settle(world)
+    lead = Actor(world.workspace_id(), FACILITATOR)
+    latest = queries.latest_meeting_in(ctx, actor=lead, channel=CHANNEL)
+    assert latest is not None and latest != first
+    root = queries.meeting_post(ctx, meeting_id=latest)
+    assert root is not None and root.ref is not None
+    thread = [
+        c.args for c in world.fake.of("chat.postMessage") if c.args.get("thread_ts") == root.ref
+    ]
+    assert [m["text"] for m in thread] == ["The meeting has started", "Last time's first step"]
+    shown = json.dumps(thread[1]["blocks"])
+    assert f"<@{owner}> said at the close of the meeting of" in shown
+    assert "I will ask the night team first &amp; write the rule down &lt;together&gt;." in shown
+
+    world.reply(owner, "It went well: we wrote it down on Tuesday.", root.ref)
+    world.fake.wait_for(
+        lambda: [
+            c
+            for c in world.fake.of("chat.postEphemeral")
+            if c.args["user"] == owner and "not recorded as a contribution" in json.dumps(c.args)
+        ],
+        what="the answer",
+    )
+    finish(world)
+    assert meeting(world, latest).contributions == []
+    assert not [t for t in _stored_texts(world.app.engine) if "went well" in t]
+
+
+def test_teams_the_next_meeting_opens_its_thread_with_last_times_first_step(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _held_with_a_takeaway(ctx, ws, group_id, "aad-2", "aad-f")
+    teams.deliver()
+    before = len(teams.connector.sent("POST"))
+    meetings.start_meeting(ctx, actor=Actor(ws, "aad-1"), group_id=group_id)
+    teams.deliver()
+    posted = [json.dumps(c.body) for c in teams.connector.sent("POST")[before:]]
+    follow_up = [p for p in posted if "Last time's first step" in p]
+    assert len(follow_up) == 1
+    assert json.dumps(cards.escape(FIRST_STEP))[1:-1] in follow_up[0]
+    started = [i for i, p in enumerate(posted) if "The meeting has started" in p]
+    assert started and started[0] < posted.index(follow_up[0])
+
+
+# ---------------------------------------------------------------------------------------
+# Situations 1, 2 and 4: privacy that is promised is kept. In a write-first round a thread
+# reply is visible to the channel at once: it counts as said and its author is told so,
+# privately; what is written privately stays private until everyone due has written, and
+# then it is revealed at once, without the chair moving on. A turned-away case owner's
+# thread message is visible too, and they are told exactly that.
+
+
+def _told(world: SlackWorld, person: str, words: str) -> list[str]:
+    """What ``person`` was told privately: an ephemeral message, or a direct message (to
+    their direct-message channel, or addressed to their user id)."""
+    ephemeral = [
+        json.dumps(c.args)
+        for c in world.fake.of("chat.postEphemeral")
+        if c.args.get("user") == person and words in json.dumps(c.args)
+    ]
+    direct = [
+        json.dumps(c.args)
+        for c in world.fake.of("chat.postMessage")
+        if c.args.get("channel") == person and words in json.dumps(c.args)
+    ]
+    return ephemeral + direct + _notices(world, person, words)
+
+
+def _thread_posts(world: SlackWorld, root: str) -> list[str]:
+    posts = world.fake.of("chat.postMessage")
+    return [json.dumps(c.args) for c in posts if c.args.get("thread_ts") == root]
+
+
+def test_slack_write_first_is_public_in_the_thread_private_in_the_form_revealed_when_all_wrote(
+    world: SlackWorld,
+) -> None:
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    held = meeting(world, meeting_id)
+    assert held.phase is not None and held.phase.write_first and held.current_round is not None
+    first, *others = held.current_round.order
+
+    # 1: a thread reply is in the channel at once; it counts, and its author hears so
+    world.reply(first, "In the thread: I would call the family", root.ref)
+    world.fake.wait_for(
+        lambda: _told(world, first, "visible to everyone in the channel now"), what="the answer"
+    )
+    for number, person in enumerate(others, start=1):
+        opened = len(world.fake.of("views.open"))
+        value = a.meeting_value(meeting_id, held.position)
+        world.click(person, a.MEETING_CONTRIBUTE, value, root.ref)
+        world.fake.wait_for(lambda n=opened: len(world.fake.of("views.open")) > n, what="form")
+        form = world.opened_view(a.FORM_CONTRIBUTE)
+        world.submit(person, form, {a.INPUT_TEXT: f"Privately: {person} would wait a day"})
+        world.fake.wait_for(
+            lambda n=number: len(meeting(world, meeting_id).contributions) == 1 + n,
+            what=f"private contribution {number}",
+        )
+        if person != others[-1]:
+            settle(world)
+            assert not [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+            world.fake.wait_for(
+                lambda p=person: _told(world, p, "Only you can see your contribution"),
+                what="the private answer",
+            )
+
+    # 4: everyone due has written: revealed at once, the chair has not moved on
+    world.fake.wait_for(
+        lambda: [p for p in _thread_posts(world, root.ref) if "Privately:" in p], what="reveal"
+    )
+    finish(world)
+    assert meeting(world, meeting_id).phase_index == held.phase_index
+    [reveal] = [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+    assert all(f"Privately: {person} would wait a day" in reveal for person in others)
+    assert "In the thread: I would call the family" not in reveal  # in the thread already
+    last = others[-1]
+    assert _told(world, last, "Only you can see") == []  # no promise that is not kept
+    assert _told(world, last, "your contribution is in the meeting's thread")
+
+
+def test_slack_a_turned_away_case_owner_is_told_the_thread_is_visible(world: SlackWorld) -> None:
+    ctx = world.app.ctx
+    group_id = world.add_group()
+    _group_method(ctx, group_id, "troika")
+    ws, owner = world.workspace_id(), MEMBERS[1]
+    meeting_id = _opened_at(ctx, ws, group_id, owner, FACILITATOR, phase="consultation")
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+
+    world.reply(owner, "But I did ask for help!", root.ref)
+    world.fake.wait_for(lambda: _told(world, owner, "back turned"), what="the answer")
+    finish(world)
+    [told] = _told(world, owner, "back turned")
+    assert "stays visible to everyone in the channel" in told
+    assert "the group does not see" not in told.lower()
+    assert meeting(world, meeting_id).contributions == []
+
+
+def _opened_at(ctx: object, ws: int, group_id: int, owner: str, lead: str, *, phase: str) -> int:
+    """The group's meeting started, ``owner``'s case chosen, and on to ``phase``."""
+    begun = meetings.start_meeting(ctx, actor=Actor(ws, lead), group_id=group_id)  # type: ignore[arg-type]
+    meeting_id = begun.meeting.id or 0
+    case = preparation.submit_case(
+        ctx,  # type: ignore[arg-type]
+        actor=Actor(ws, owner),
+        group_id=group_id,
+        title="Night shift",
+        help_question="How do I say no?",
+    )
+    chair = Actor(ws, lead)
+    meetings.choose_case(ctx, actor=chair, meeting_id=meeting_id, case_id=case.id or 0)  # type: ignore[arg-type]
+    while True:
+        held = meetings.advance_phase(ctx, actor=chair, meeting_id=meeting_id)  # type: ignore[arg-type]
+        if held.phase is not None and held.phase.id == phase:
+            return meeting_id
+        assert held.phase is not None, f"no phase {phase!r}"
+
+
+def _cards_since(teams: TeamsHarness, body: Any, calls: int) -> list[dict[str, Any]]:
+    """The Adaptive Cards an invoke answered with, and those sent since call ``calls``."""
+    shown = []
+    if isinstance(body, dict) and body.get("type") == "application/vnd.microsoft.card.adaptive":
+        shown.append(body["value"])
+    for call in teams.connector.calls[calls:]:
+        if isinstance(call.body, dict):
+            shown += [item["content"] for item in call.body.get("attachments", [])]
+    return shown
+
+
+def _teams_told(teams: TeamsHarness, words: str) -> list[str]:
+    return [
+        json.dumps(c.body)
+        for c in teams.connector.sent("POST")
+        if c.path.startswith("/v3/conversations/a:personal-") and words in json.dumps(c.body)
+    ]
+
+
+def test_teams_write_first_is_public_in_the_thread_private_in_the_form_revealed_when_all_wrote(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
+    teams.deliver()
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    held = teams.meeting()
+    first, *others = held.current_round.order
+
+    # 1: a thread reply is in the channel at once; it counts, and its author hears so
+    body = teams.ok(
+        teams.channel_message(
+            first, "<at>Intervision</at> In the thread: I would call", root=root.ref
+        )
+    )
+    teams.deliver()
+    said = json.dumps(body) + json.dumps(_teams_told(teams, "visible to everyone"))
+    assert "visible to everyone in the channel now" in said
+    for person in others:
+        calls = len(teams.connector.calls)
+        value = {"value": a.meeting_value(meeting_id, held.position)}
+        body = teams.ok(teams.card_action(person, a.MEETING_CONTRIBUTE, value, reply_to=root.ref))
+        teams.deliver()
+        [form] = [
+            card
+            for card in _cards_since(teams, body, calls)
+            if any(x.get("verb") == a.FORM_CONTRIBUTE for x in card.get("actions", []))
+        ]
+        [submit] = [x for x in form["actions"] if x.get("verb") == a.FORM_CONTRIBUTE]
+        data = {**submit["data"], a.INPUT_TEXT: f"Privately: {person} would wait a day"}
+        answer = teams.ok(teams.card_action(person, a.FORM_CONTRIBUTE, data))
+        teams.deliver()
+        if person != others[-1]:
+            assert "Only you can see your contribution" in json.dumps(answer)
+            sent = json.dumps([c.body for c in teams.connector.sent("POST")])
+            assert "Privately:" not in sent.replace(json.dumps(answer), "")
+
+    # 4: everyone due has written: revealed at once, the chair has not moved on
+    assert "Only you can see" not in json.dumps(answer)  # the last writer: no such promise
+    now = teams.meeting()
+    assert now.phase_index == held.phase_index
+    thread = [
+        json.dumps(c.body)
+        for c in teams.connector.sent("POST")
+        if c.path == f"/v3/conversations/{TEAMS_CHANNEL};messageid={root.ref}/activities"
+    ]
+    [reveal] = [p for p in thread if "Privately:" in p]
+    for person in others:
+        assert json.dumps(cards.escape(f"Privately: {person} would wait a day"))[1:-1] in reveal
+    assert "In the thread: I would" not in reveal
+
+
+def test_teams_a_turned_away_case_owner_is_told_the_thread_is_visible(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _group_method(ctx, group_id, "troika")
+    meeting_id = _opened_at(ctx, ws, group_id, "aad-2", "aad-f", phase="consultation")
+    teams.deliver()
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    body = teams.ok(
+        teams.channel_message("aad-2", "<at>Intervision</at> But I did ask!", root=root.ref)
+    )
+    teams.deliver()
+    told = json.dumps(body) + json.dumps(_teams_told(teams, "back turned"))
+    assert "stays visible to everyone in the channel" in told
+    assert teams.meeting().contributions == []

@@ -177,6 +177,11 @@ class FakeMeetings(_Repo):
         )
         return planned[0] if planned else None
 
+    def last_held(self, group_id: int, *, before: int) -> Meeting | None:
+        held = (MeetingState.EVALUATED, MeetingState.REPORTED)
+        found = [m for m in self.for_group(group_id) if m.sequence < before and m.state in held]
+        return found[-1] if found else None
+
     def next_sequence(self, group_id: int) -> int:
         return len([m for m in self.data.meetings.values() if m.group_id == group_id])
 

@@ -153,6 +153,7 @@ def _thread_messages() -> Iterator[Screen]:
     for name, point, view in cases:
         yield Screen(f"thread.{name}.en", "message", "en", _thread(point, view))
     yield Screen("thread.phase_opened.case_owner.en", "message", "en", _sketch_opened)
+    yield Screen("thread.follow_up.en", "message", "en", _follow_up)
 
 
 def _thread(point: str, view: str) -> Callable[[Platform], Card]:
@@ -167,6 +168,20 @@ def _sketch_opened(platform: Platform) -> Card:
     """The first phase: one speaker, the case owner."""
     scene = scene_at("round_each")
     return thread_message(scene.snapshot(), {"view": "phase_opened", "phase_index": 0})
+
+
+def _follow_up(platform: Platform) -> Card:
+    """The next meeting's thread: last time's first step."""
+    scene = scene_at("evaluated")
+    scene.start()
+    data = scene.queued("follow_up")
+    snapshot = queries.meeting_snapshot(
+        scene.world.ctx,
+        meeting_id=scene.meeting_id,
+        viewer=None,
+        previous_id=int(data["previous_meeting_id"]),
+    )
+    return thread_message(snapshot, data)
 
 
 def _refusal(platform: Platform) -> Card:

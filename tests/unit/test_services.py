@@ -365,3 +365,44 @@ def test_the_same_person_ref_in_another_workspace_sees_nothing_of_this_one(world
     assert theirs.goals == [] and theirs.tasks == []
     with pytest.raises(NotAllowed):
         preparation.complete_task(world.ctx, actor=namesake, task_id=mine.tasks[0].id)
+
+
+def _thread_views(world: World, meeting_id: int) -> list[object]:
+    return [
+        n.data.get("view")
+        for n in world.store.outbox
+        if n.topic == "meeting.thread" and n.meeting_id == meeting_id
+    ]
+
+
+def test_the_next_meeting_opens_with_last_times_first_step_in_its_thread() -> None:
+    from core.domain.privacy import TextRemoval
+    from tests.support.scenes import TAKEAWAY_TEXT, scene_at
+
+    scene = scene_at("evaluated")
+    held = scene.meeting
+    assert [c.text for c in held.takeaway] == [TAKEAWAY_TEXT]
+    scene.start()
+    assert scene.meeting_id != held.id
+    assert _thread_views(scene.world, scene.meeting_id) == ["started", "follow_up"]
+    assert scene.queued("follow_up")["previous_meeting_id"] == held.id
+
+    # what retention removed is not brought back
+    later = scene_at("evaluated")
+    with later.world.ctx.uow() as uow:
+        stored = uow.meetings.get(later.meeting_id)
+        stored.remove_texts(TextRemoval(at=later.world.clock.now(), after_days=30))
+        uow.meetings.save(stored)
+        uow.commit()
+    later.start()
+    assert _thread_views(later.world, later.meeting_id) == ["started"]
+
+
+def test_a_first_meeting_or_one_after_a_cancelled_meeting_has_no_follow_up() -> None:
+    from tests.support.scenes import scene_at
+
+    first = scene_at("open_with_cases")
+    assert _thread_views(first.world, first.meeting_id) == ["started"]
+    after_cancel = scene_at("cancelled")
+    after_cancel.start()
+    assert _thread_views(after_cancel.world, after_cancel.meeting_id) == ["started"]

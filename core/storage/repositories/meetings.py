@@ -101,6 +101,21 @@ class SqlMeetings(SqlRepository):
         )
         return planned[0] if planned else None
 
+    def last_held(self, group_id: int, *, before: int) -> Meeting | None:
+        """The group's latest meeting held to its end with a sequence below ``before``."""
+        held = (MeetingState.EVALUATED.value, MeetingState.REPORTED.value)
+        found = self._load(
+            select(meetings)
+            .where(
+                meetings.c.group_id == group_id,
+                meetings.c.sequence < before,
+                meetings.c.state.in_(held),
+            )
+            .order_by(meetings.c.sequence.desc())
+            .limit(1)
+        )
+        return found[0] if found else None
+
     def next_sequence(self, group_id: int) -> int:
         highest = self.connection.execute(
             select(func.max(meetings.c.sequence)).where(meetings.c.group_id == group_id)
