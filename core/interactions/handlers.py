@@ -167,6 +167,12 @@ def _close(call: Call, intent: i.CloseMeeting) -> Reply:
     return call.reply(meeting_id=meeting_id)
 
 
+def _cancel(call: Call, intent: i.CancelMeeting) -> Reply:
+    meeting_id = meeting_here(call, intent, intent.meeting_id)
+    meetings.cancel_meeting(call.ctx, actor=intent.actor, meeting_id=meeting_id)
+    return call.reply(meeting_id=meeting_id)
+
+
 def _publish(call: Call, intent: i.PublishReport) -> Reply:
     meeting_id = meeting_here(call, intent, intent.meeting_id)
     meetings.publish_report(call.ctx, actor=intent.actor, meeting_id=meeting_id)
@@ -374,6 +380,7 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.ExtendPhase: _extend,
     i.PauseMeeting: _pause,
     i.CloseMeeting: _close,
+    i.CancelMeeting: _cancel,
     i.PublishReport: _publish,
     i.OpenContributeForm: _contribute_form,
     i.Contribute: _contribute,

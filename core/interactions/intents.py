@@ -113,6 +113,11 @@ class CloseMeeting(Intent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CancelMeeting(Intent):
+    meeting_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class PublishReport(Intent):
     meeting_id: int | None
 

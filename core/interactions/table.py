@@ -171,6 +171,7 @@ ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
     a.MEETING_EXTEND: _of_meeting(i.ExtendPhase),
     a.MEETING_PAUSE: _of_meeting(i.PauseMeeting),
     a.MEETING_CLOSE: _of_meeting(i.CloseMeeting),
+    a.MEETING_CANCEL: _of_meeting(i.CancelMeeting),
     a.MEETING_REPORT: _of_meeting(i.PublishReport),
     a.MEETING_CHOOSE_CASE: _case_choice,
     a.MEETING_PASS: _of_meeting(i.Pass),

@@ -70,6 +70,12 @@ def meeting_card(snapshot: MeetingSnapshot, *, now: datetime) -> Card:
     )
 
 
+def _cancel_button(position: str, locale: Locale) -> Button:
+    """Calling the meeting off before its first phase: asked first, as it cannot be undone."""
+    label = t("button.cancel_meeting", locale)
+    return Button(a.MEETING_CANCEL, label, position, "danger", ask("cancel", locale))
+
+
 def _chair_field(meeting: Meeting, locale: Locale) -> tuple[Field, ...]:
     if meeting.chair is None:
         return ()
@@ -94,6 +100,7 @@ def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> l
                 (
                     Button(a.MEETING_START, t("button.start", locale), position, "primary"),
                     Button(a.CASE_OPEN_FORM, t("button.submit_case", locale)),
+                    _cancel_button(position, locale),
                 )
             ),
         ]
@@ -125,13 +132,23 @@ def _state_blocks(snapshot: MeetingSnapshot, locale: Locale, now: datetime) -> l
         if not snapshot.open_cases:
             blocks.append(ContextLine(spans(t("card.no_cases_yet", locale))))
         blocks.append(
-            Buttons((Button(a.CASE_OPEN_FORM, t("button.submit_case", locale), style="primary"),))
+            Buttons(
+                (
+                    Button(a.CASE_OPEN_FORM, t("button.submit_case", locale), style="primary"),
+                    _cancel_button(position, locale),
+                )
+            )
         )
         return blocks
     if state is MeetingState.CASE_CHOSEN:
         return [
             Text(spans(t("card.case_chosen_hint", locale))),
-            Buttons((Button(a.MEETING_ADVANCE, t("button.begin", locale), position, "primary"),)),
+            Buttons(
+                (
+                    Button(a.MEETING_ADVANCE, t("button.begin", locale), position, "primary"),
+                    _cancel_button(position, locale),
+                )
+            ),
         ]
     if meeting.phase is not None:
         return _running_blocks(meeting, meeting.phase, locale, now)
@@ -410,7 +427,7 @@ def channel_warning(snapshot: MeetingSnapshot, locale: Locale) -> list[Block]:
     return blocks
 
 
-CONFIRMATIONS = ("close", "accept_channel")
+CONFIRMATIONS = ("close", "cancel", "accept_channel")
 """What is asked before it happens (``confirm.<what>.*`` in the catalogue)."""
 
 

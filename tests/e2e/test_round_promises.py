@@ -23,7 +23,7 @@ from core.services.context import Actor
 from core.storage.tables import contributions as contribution_rows
 from core.views import actions as a
 from integrations.teams import cards
-from tests.support.slack_meeting import finish, meeting, settle
+from tests.support.slack_meeting import finish, latest_card, meeting, settle
 from tests.support.slack_world import CHANNEL, FACILITATOR, MEMBERS, SlackWorld, slack_world
 from tests.support.teams_harness import CHANNEL as TEAMS_CHANNEL
 from tests.support.teams_harness import TeamsHarness, running_teams
@@ -1128,3 +1128,85 @@ def test_teams_a_turned_away_case_owner_is_told_the_thread_is_visible(
     told = json.dumps(body) + json.dumps(_teams_told(teams, "back turned"))
     assert "stays visible to everyone in the channel" in told
     assert teams.meeting().contributions == []
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 15: what cannot be undone is asked first. "End meeting" carries Slack's
+# confirmation dialog and, in Teams (no dialog), opens a card with the question and the
+# button that does it; calling a meeting off before its first phase is asked the same way.
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def test_slack_ending_or_calling_off_a_meeting_is_confirmed_first(world: SlackWorld) -> None:
+    ctx = world.app.ctx
+    group_id = world.add_group()
+    world.command(FACILITATOR, "start")
+    world.fake.wait_for(lambda: world.fake.history.get(CHANNEL), what="the meeting's message")
+    settle(world)
+    [call_off] = [b for b in _walk(latest_card(world)) if b.get("action_id") == a.MEETING_CANCEL]
+    assert call_off["confirm"]["title"]["text"] == "Call off this meeting?"
+    assert call_off["confirm"]["deny"]["text"] == "Go back"
+
+    # Slack shows the dialog; what reaches us is the click after "Call off the meeting"
+    root = queries.meeting_post(ctx, meeting_id=_current(world, group_id))
+    assert root is not None and root.ref is not None
+    world.click(FACILITATOR, a.MEETING_CANCEL, call_off["value"], root.ref)
+    world.fake.wait_for(
+        lambda: [p for p in _thread_posts(world, root.ref) if "called off" in p], what="called off"
+    )
+    finish(world)
+    with ctx.uow() as uow:
+        [cancelled] = uow.meetings.for_group(group_id)
+    assert cancelled.state.value == "cancelled"
+
+    meeting_id = _opened(ctx, world.workspace_id(), group_id, MEMBERS, FACILITATOR)
+    settle(world)
+    card = latest_card(world)
+    [end] = [b for b in _walk(card) if b.get("action_id") == a.MEETING_CLOSE]
+    assert end["confirm"]["title"]["text"] == "Close this meeting?"
+    assert not [b for b in _walk(card) if b.get("action_id") == a.MEETING_CANCEL]
+    assert meeting(world, meeting_id).state.value == "in_phase"
+
+
+def _current(world: SlackWorld, group_id: int) -> int:
+    with world.app.ctx.uow() as uow:
+        current = uow.meetings.current(group_id)
+    assert current is not None and current.id is not None
+    return current.id
+
+
+def test_teams_ending_or_calling_off_a_meeting_opens_the_question_first(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
+    teams.deliver()
+    cards = [c.body for c in teams.connector.calls if "End meeting" in json.dumps(c.body)]
+    shown = [
+        action
+        for action in _walk(cards[-1])
+        if action.get("type") == "Action.ShowCard" and action.get("title") == "End meeting"
+    ]
+    assert shown, "End meeting asks first"
+    [question] = shown
+    [does_it] = question["card"]["actions"]
+    assert does_it["verb"] == a.MEETING_CLOSE and does_it["title"] == "Close the meeting"
+    assert "cannot be reopened" in json.dumps(question["card"]["body"])
+    closing = [x for x in _walk(cards[-1]) if x.get("verb") == a.MEETING_CLOSE]
+    assert closing == [does_it]  # only behind the question
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    teams.ok(teams.card_action("aad-f", a.MEETING_CLOSE, does_it["data"], reply_to=root.ref))
+    teams.deliver()
+    assert teams.meeting().state.value == "evaluated"

@@ -67,10 +67,15 @@ def test_the_meeting_card_follows_the_meeting_through_every_state(
     assert {b.action_id for b in buttons(first)} == {
         actions.MEETING_CHOOSE_CASE,
         actions.CASE_OPEN_FORM,
+        actions.MEETING_CANCEL,
     }
     assert "<b>Night</b> shift" in texts(first.blocks)  # user text stays text; renderers escape
     meetings.choose_case(w.ctx, actor=lead, meeting_id=meeting_id, case_id=case_id)
-    assert [b.action_id for b in buttons(card())] == [actions.MEETING_ADVANCE]
+    assert [b.action_id for b in buttons(card())] == [
+        actions.MEETING_ADVANCE,
+        actions.MEETING_CANCEL,
+    ]
+    assert all(b.confirm for b in buttons(card()) if b.action_id == actions.MEETING_CANCEL)
     position_buttons = set()
     for _ in range(len(library().get("incident").all_phases)):
         meeting = meetings.advance_phase(w.ctx, actor=lead, meeting_id=meeting_id)
