@@ -76,7 +76,7 @@ def screen(
         return task_list(queries.overview(ctx, actor=actor).tasks, locale)
     if wanted.name == "home":
         view = queries.overview(ctx, actor=actor)
-        health = [queries.group_health(ctx, actor=actor, group_id=g.id or 0) for g in view.managed]
+        health = queries.health_of_managed(ctx, actor=actor, groups=view.managed)
         return overview_card(view, locale, health)
     if wanted.name == "report" and wanted.meeting_id is not None:
         snapshot = queries.meeting_snapshot(ctx, meeting_id=wanted.meeting_id, viewer=actor)

@@ -66,6 +66,22 @@ class GroupRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class MeetingFigures:
+    """A group's meetings in numbers, never content (what its managers may see)."""
+
+    held: int = 0
+    """Meetings held to their end (evaluated or reported)."""
+    planned: int = 0
+    expected: int = 0
+    """Participants summed over the meetings held."""
+    present: int = 0
+    """Of those, the ones who said something in the meeting."""
+    score_sum: int = 0
+    score_count: int = 0
+    """Ratings given in the meetings held."""
+
+
 class MeetingRepository(Protocol):
     def get(self, meeting_id: int, *, for_update: bool = False) -> Meeting:
         """``for_update``: the caller will change the meeting; others changing it at the
@@ -84,6 +100,16 @@ class MeetingRepository(Protocol):
 
     def current(self, group_id: int) -> Meeting | None:
         """The group's meeting that is running, else the next planned one, else None."""
+        ...
+
+    def current_of(self, group_ids: Collection[int]) -> dict[int, Meeting]:
+        """``current`` of each of the groups that has one, by group id (a constant number
+        of queries, whatever the number of groups)."""
+        ...
+
+    def figures_of(self, group_ids: Collection[int]) -> dict[int, MeetingFigures]:
+        """The figures of each group's meetings, by group id (every group asked for), in a
+        constant number of queries whatever the number of groups and meetings."""
         ...
 
     def last_held(self, group_id: int, *, before: int) -> Meeting | None:
@@ -107,6 +133,10 @@ class GoalRepository(Protocol):
         self, workspace_id: int, person: PersonRef, group_id: int | None = None
     ) -> list[LearningGoal]:
         """The person's goals in the workspace, oldest first."""
+        ...
+
+    def people_with_goals(self, group_ids: Collection[int]) -> dict[int, set[PersonRef]]:
+        """Who has a learning goal in each group, by group id (one query)."""
         ...
 
     def add(self, goal: LearningGoal) -> None: ...

@@ -120,6 +120,7 @@ class SqlUnitOfWork:
             if events and self._publish is not None:
                 self._publish(self, aggregate, events)
         self._seen.clear()
+        self._outbox.flush()
         self.connection.commit()
         queued, self._outbox.added = self._outbox.added, 0
         if queued and self._after_commit is not None:

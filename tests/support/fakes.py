@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -20,9 +21,10 @@ from core.domain.events import Aggregate
 from core.domain.goals import LearningGoal
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
+from core.domain.method import ContributionKind
 from core.domain.tasks import PreparationTask, TaskStatus
 from core.domain.workspace import Workspace
-from core.services.ports import MeetingPost, Notification, Publisher
+from core.services.ports import MeetingFigures, MeetingPost, Notification, Publisher
 
 
 @dataclass
@@ -177,6 +179,35 @@ class FakeMeetings(_Repo):
         )
         return planned[0] if planned else None
 
+    def figures_of(self, group_ids: Collection[int]) -> dict[int, MeetingFigures]:
+        figures = {}
+        for group_id in group_ids:
+            meetings = self.for_group(group_id)
+            held = [
+                m for m in meetings if m.state in (MeetingState.EVALUATED, MeetingState.REPORTED)
+            ]
+            scores = [
+                c.score
+                for m in held
+                for c in m.contributions
+                if c.kind is ContributionKind.RATING and c.score
+            ]
+            figures[group_id] = MeetingFigures(
+                held=len(held),
+                planned=sum(1 for m in meetings if m.state is MeetingState.PLANNED),
+                expected=sum(len(m.participants) for m in held),
+                present=sum(
+                    len({c.author for c in m.contributions} & set(m.participants)) for m in held
+                ),
+                score_sum=sum(scores),
+                score_count=len(scores),
+            )
+        return figures
+
+    def current_of(self, group_ids: Collection[int]) -> dict[int, Meeting]:
+        found = {group_id: self.current(group_id) for group_id in group_ids}
+        return {group_id: meeting for group_id, meeting in found.items() if meeting}
+
     def last_held(self, group_id: int, *, before: int) -> Meeting | None:
         held = (MeetingState.EVALUATED, MeetingState.REPORTED)
         found = [m for m in self.for_group(group_id) if m.sequence < before and m.state in held]
@@ -223,6 +254,13 @@ class FakeGoals(_Repo):
             and (group_id is None or g.group_id == group_id)
             and self.data.groups[g.group_id].workspace_id == workspace_id
         ]
+
+    def people_with_goals(self, group_ids: Collection[int]) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {group_id: set() for group_id in group_ids}
+        for goal in self.data.goals.values():
+            if goal.group_id in found:
+                found[goal.group_id].add(goal.person)
+        return found
 
     def add(self, goal: LearningGoal) -> None:
         self.data.goals[goal.id] = goal.model_copy(deep=True)

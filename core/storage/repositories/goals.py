@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import insert, select, update
 
 from core.domain.common import PersonRef
@@ -22,6 +24,19 @@ class SqlGoals(SqlRepository):
         if row is None:
             raise NotFound("goal.not_found")
         return goal_from(row)
+
+    def people_with_goals(self, group_ids: Collection[int]) -> dict[int, set[PersonRef]]:
+        found: dict[int, set[PersonRef]] = {group_id: set() for group_id in group_ids}
+        if not group_ids:
+            return found
+        rows = self.connection.execute(
+            select(learning_goals.c.group_id, learning_goals.c.person)
+            .where(learning_goals.c.group_id.in_(list(group_ids)))
+            .distinct()
+        )
+        for group_id, person in rows:
+            found[group_id].add(person)
+        return found
 
     def for_person(
         self, workspace_id: int, person: PersonRef, group_id: int | None = None

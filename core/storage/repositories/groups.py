@@ -7,10 +7,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import RowMapping, Select, delete, insert, or_, select
+from sqlalchemy import Connection, RowMapping, Select, delete, insert, or_, select
 
 from core.domain.common import ChannelRef, PersonRef
 from core.domain.errors import NotFound
+from core.domain.events import Aggregate
 from core.domain.group import Group
 from core.storage.mapping import group_from, group_people_values, group_values
 from core.storage.repositories.base import SqlRepository, new_id, update_versioned
@@ -18,7 +19,17 @@ from core.storage.tables import group_people, groups
 
 
 class SqlGroups(SqlRepository):
+    """Each group read in a unit of work is one object there (an identity map): what a
+    service changed is what the publisher reads, without reading it again."""
+
+    def __init__(self, connection: Connection, seen: builtins.list[Aggregate]) -> None:
+        super().__init__(connection, seen)
+        self._loaded: dict[int, Group] = {}
+
     def get(self, group_id: int) -> Group:
+        """The group (read once per unit of work: later calls return the same object)."""
+        if group_id in self._loaded:
+            return self._loaded[group_id]
         found = self._load(select(groups).where(groups.c.id == group_id))
         if not found:
             raise NotFound("group.not_found")
@@ -55,6 +66,7 @@ class SqlGroups(SqlRepository):
         group.id = new_id(result)
         self._write_people(group)
         self._saw(group)
+        self._loaded[group.id] = group
         return group
 
     def save(self, group: Group) -> None:
@@ -84,7 +96,9 @@ class SqlGroups(SqlRepository):
         people: dict[int, builtins.list[RowMapping]] = defaultdict(builtins.list)
         for person in self._people_of([row["id"] for row in rows]):
             people[person["group_id"]].append(person)
-        return [group_from(row, people[row["id"]]) for row in rows]
+        return [
+            self._loaded.setdefault(row["id"], group_from(row, people[row["id"]])) for row in rows
+        ]
 
     def _people_of(self, group_ids: Sequence[int]) -> Sequence[RowMapping]:
         query = (

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
 
 from core.domain.contribution import Contribution
 from core.domain.errors import NotFound
+from core.domain.events import Aggregate
 from core.domain.meeting import Meeting, MeetingState
+from core.domain.method import ContributionKind
+from core.services.ports import MeetingFigures
 from core.storage.mapping import (
     contribution_from,
     contribution_values,
@@ -20,6 +24,7 @@ from core.storage.mapping import (
 from core.storage.repositories.base import SqlRepository, new_id, update_versioned
 from core.storage.tables import contributions, meetings
 
+HELD = (MeetingState.EVALUATED, MeetingState.REPORTED)
 ACTIVE = (
     MeetingState.OPEN_FOR_CASES,
     MeetingState.CASE_CHOSEN,
@@ -29,6 +34,14 @@ ACTIVE = (
 
 
 class SqlMeetings(SqlRepository):
+    """A meeting's contributions are remembered as read (or last written) in the unit of
+    work, so that saving it writes only what changed without reading them again."""
+
+    def __init__(self, connection: Connection, seen: list[Aggregate]) -> None:
+        super().__init__(connection, seen)
+        self._stored: dict[int, dict[str, dict[str, Any]]] = {}
+        """Meeting id -> contribution id -> its row as stored."""
+
     def get(self, meeting_id: int, *, for_update: bool = False) -> Meeting:
         """``for_update``: the meeting is about to change: wait until nobody else is changing
         it, then read it (PostgreSQL ``SELECT ... FOR UPDATE``; on SQLite the one writer's
@@ -68,12 +81,14 @@ class SqlMeetings(SqlRepository):
             version=meeting.version,
             values=meeting_values(meeting),
         )
-        stored = {
-            row.id: dict(row._mapping)
-            for row in self.connection.execute(
-                select(contributions).where(contributions.c.meeting_id == meeting.id)
-            )
-        }
+        stored = self._stored.get(meeting.id)
+        if stored is None:  # not read in this unit of work
+            stored = {
+                row.id: dict(row._mapping)
+                for row in self.connection.execute(
+                    select(contributions).where(contributions.c.meeting_id == meeting.id)
+                )
+            }
         self._write_contributions(meeting, stored=stored)
         meeting.version += 1
         self._saw(meeting)
@@ -100,6 +115,74 @@ class SqlMeetings(SqlRepository):
             )
         )
         return planned[0] if planned else None
+
+    def current_of(self, group_ids: Collection[int]) -> dict[int, Meeting]:
+        """``current`` of each group: its running meeting, else its next planned one."""
+        if not group_ids:
+            return {}
+        wanted = [state.value for state in (*ACTIVE, MeetingState.PLANNED)]
+        found = self._load(
+            select(meetings).where(
+                meetings.c.group_id.in_(list(group_ids)), meetings.c.state.in_(wanted)
+            )
+        )
+        current: dict[int, Meeting] = {}
+        for meeting in sorted(found, key=_precedence):
+            current.setdefault(meeting.group_id, meeting)
+        return current
+
+    def figures_of(self, group_ids: Collection[int]) -> dict[int, MeetingFigures]:
+        """Three queries: the meetings' states and participants (no contributions), who
+        spoke in each meeting held, and the ratings summed per group."""
+        ids = list(group_ids)
+        figures = {group_id: _Tally() for group_id in ids}
+        if not ids:
+            return {}
+        held = [state.value for state in HELD]
+        counted = [*held, MeetingState.PLANNED.value]
+        rows = self.connection.execute(
+            select(
+                meetings.c.id, meetings.c.group_id, meetings.c.state, meetings.c.participants
+            ).where(meetings.c.group_id.in_(ids), meetings.c.state.in_(counted))
+        ).all()
+        participants: dict[int, set[str]] = {}
+        group_of: dict[int, int] = {}
+        for meeting_id, group_id, state, people in rows:
+            tally = figures[group_id]
+            if state == MeetingState.PLANNED.value:
+                tally.planned += 1
+                continue
+            tally.held += 1
+            tally.expected += len(people)
+            participants[meeting_id] = set(people)
+            group_of[meeting_id] = group_id
+        held_ids = (
+            select(meetings.c.id)
+            .where(meetings.c.group_id.in_(ids), meetings.c.state.in_(held))
+            .scalar_subquery()
+        )
+        spoke = self.connection.execute(
+            select(contributions.c.meeting_id, contributions.c.author)
+            .where(contributions.c.meeting_id.in_(held_ids))
+            .distinct()
+        )
+        for meeting_id, author in spoke:
+            if author in participants.get(meeting_id, ()):
+                figures[group_of[meeting_id]].present += 1
+        rated = self.connection.execute(
+            select(meetings.c.group_id, func.sum(contributions.c.score), func.count())
+            .join(meetings, meetings.c.id == contributions.c.meeting_id)
+            .where(
+                contributions.c.meeting_id.in_(held_ids),
+                contributions.c.kind == ContributionKind.RATING.value,
+                contributions.c.score.is_not(None),
+                contributions.c.score > 0,
+            )
+            .group_by(meetings.c.group_id)
+        )
+        for group_id, total, count in rated:
+            figures[group_id].score_sum, figures[group_id].score_count = int(total), int(count)
+        return {group_id: tally.frozen() for group_id, tally in figures.items()}
 
     def last_held(self, group_id: int, *, before: int) -> Meeting | None:
         """The group's latest meeting held to its end with a sequence below ``before``."""
@@ -130,9 +213,11 @@ class SqlMeetings(SqlRepository):
         versioned: a meeting loaded before another's change cannot get here."""
         assert meeting.id is not None
         new: list[dict[str, Any]] = []
+        written: dict[str, dict[str, Any]] = {}
         for position, contribution in enumerate(meeting.contributions):
             contribution.meeting_id = meeting.id
             values = {**contribution_values(contribution), "position": position}
+            written[contribution.id] = values
             before = stored.get(contribution.id)
             if before is None:
                 new.append(values)
@@ -147,6 +232,7 @@ class SqlMeetings(SqlRepository):
         gone = set(stored) - {c.id for c in meeting.contributions}
         if gone:
             self.connection.execute(delete(contributions).where(contributions.c.id.in_(gone)))
+        self._stored[meeting.id] = written
 
     def _load(self, query: Select[Any]) -> list[Meeting]:
         rows = self.connection.execute(query).mappings().all()
@@ -162,6 +248,29 @@ class SqlMeetings(SqlRepository):
             .where(contributions.c.meeting_id.in_(meeting_ids))
             .order_by(contributions.c.meeting_id, contributions.c.position)
         ).all()
+        for meeting_id in meeting_ids:
+            self._stored[meeting_id] = {}
         for row in rows:
             by_meeting[row.meeting_id].append(contribution_from(row._mapping))
+            self._stored[row.meeting_id][row.id] = dict(row._mapping)
         return by_meeting
+
+
+def _precedence(meeting: Meeting) -> tuple[int, float, int]:
+    """A group's current meeting first: a running one (the latest), else the next planned."""
+    if meeting.state is not MeetingState.PLANNED:
+        return (0, 0.0, -meeting.sequence)
+    return (1, meeting.scheduled_at.timestamp(), meeting.sequence)
+
+
+@dataclass
+class _Tally:
+    held: int = 0
+    planned: int = 0
+    expected: int = 0
+    present: int = 0
+    score_sum: int = 0
+    score_count: int = 0
+
+    def frozen(self) -> MeetingFigures:
+        return MeetingFigures(**asdict(self))

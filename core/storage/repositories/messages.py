@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Insert, delete, exists, insert, select, update
+from sqlalchemy import Connection, Insert, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.services.ports import Notification
@@ -53,23 +54,36 @@ class SqlOutbox(SqlRepository):
     added = 0
     """Rows added in this unit of work since its last commit (the worker is woken for them)."""
 
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._queued: list[dict[str, Any]] = []
+
     def add(self, notification: Notification, *, now: datetime) -> None:
-        """Queue the notification in the current transaction: it exists only if that commits."""
+        """Queue the notification in the current transaction: it exists only if that commits
+        (written with the others of the unit of work, in order, by ``flush``)."""
         self.added += 1
-        self.connection.execute(
-            insert(outbox).values(
-                topic=notification.topic,
-                workspace_id=notification.workspace_id,
-                payload=notification_payload(notification),
-                sequence=notification.sequence,
-                status=PENDING,
-                attempts=0,
-                available_at=now,
-                created_at=now,
-            )
+        self._queued.append(
+            {
+                "topic": notification.topic,
+                "workspace_id": notification.workspace_id,
+                "payload": notification_payload(notification),
+                "sequence": notification.sequence,
+                "status": PENDING,
+                "attempts": 0,
+                "available_at": now,
+                "created_at": now,
+            }
         )
 
+    def flush(self) -> None:
+        """Write what was queued in one statement, rows in the order they were added (the
+        unit of work calls this before it commits, and every other step here first)."""
+        queued, self._queued = self._queued, []
+        if queued:
+            self.connection.execute(insert(outbox), queued)
+
     def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
+        self.flush()
         self.connection.execute(
             update(outbox)
             .where(outbox.c.id == outbox_id)
@@ -77,6 +91,7 @@ class SqlOutbox(SqlRepository):
         )
 
     def park_sequence(self, sequence: str, *, error: str) -> int:
+        self.flush()
         parked = self.connection.execute(
             update(outbox)
             .where(outbox.c.sequence == sequence, outbox.c.status == PENDING)
@@ -85,6 +100,7 @@ class SqlOutbox(SqlRepository):
         return int(parked.rowcount)
 
     def requeue_sequence(self, sequence: str, *, now: datetime) -> int:
+        self.flush()
         requeued = self.connection.execute(
             update(outbox)
             .where(outbox.c.sequence == sequence, outbox.c.status == PARKED)
@@ -94,6 +110,7 @@ class SqlOutbox(SqlRepository):
         return int(requeued.rowcount)
 
     def discard_parked(self, sequence: str) -> int:
+        self.flush()
         discarded = self.connection.execute(
             delete(outbox).where(outbox.c.sequence == sequence, outbox.c.status == PARKED)
         )
