@@ -210,20 +210,22 @@ def report(findings: list[Finding]) -> str:
 
 def record(findings: list[Finding], url: str) -> None:
     """Append the table to ``bench/RESULTS.md`` with the commit and the machine."""
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty", "--abbrev=7"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    commit = _git("rev-parse", "--short", "HEAD") or "?"
+    if _git("status", "--porcelain", "--", ".", ":!bench/RESULTS.md"):
+        commit += " with uncommitted changes"
     backend = url.split(":", 1)[0]
     heading = (
-        f"## bench/queries.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}\n\n"
+        f"## bench/queries.py, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit}\n\n"
         f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{backend}; limit {LIMIT} statements per intention\n\n"
     )
     with RESULTS.open("a", encoding="utf-8") as results:
         results.write(heading + report(findings) + "\n\n")
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    return done.stdout.strip()
 
 
 def main(argv: list[str] | None = None) -> int:
