@@ -91,7 +91,11 @@ def build_app(
     app.health = Health(DatabaseProbe(url), lambda: app.worker.running)
     app.router.mount("/healthz", app.health.healthz)
     app.router.mount("/readyz", app.health.readyz)
-    app.retention = RetentionJob(delivering, default_days=settings.INTERVISION_RETENTION_DAYS)
+    app.retention = RetentionJob(
+        delivering,
+        default_days=settings.INTERVISION_RETENTION_DAYS,
+        keep_days=settings.INTERVISION_BOOKKEEPING_DAYS,
+    )
     _mount_platforms(app)
     return app
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.domain.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
+from core.services.bookkeeping import DEFAULT_KEEP_DAYS
 
 
 class Settings(BaseSettings):
@@ -31,6 +32,8 @@ class Settings(BaseSettings):
     )
     """Days after a meeting ended that its case and contribution texts are removed, where a
     workspace has no setting of its own (``workspace configure --retention-days``)."""
+    INTERVISION_BOOKKEEPING_DAYS: int = Field(default=DEFAULT_KEEP_DAYS, ge=1, le=365)
+    """Days the keys of inbound events (redeliveries) and delivered outbox rows are kept."""
     OUTBOX_WORKERS: int = Field(default=4, ge=1, le=32)
     """Deliveries under way at once (different channels and workspaces side by side)."""
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)

@@ -1,14 +1,15 @@
 """The retention job the server runs beside the outbox worker: purge what is due soon after
 start, then every ``interval`` seconds; each run is bounded (``core.services.retention``),
 so a backlog is worked off in runs a second apart. ``intervision privacy purge`` does
-the same from cron."""
+the same from cron. Each run also forgets the bookkeeping older than ``keep_days``
+(``core.services.bookkeeping``: inbound-event keys, delivered outbox rows)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 
-from core.services import retention
+from core.services import bookkeeping, retention
 from core.services.context import Context
 from core.services.retention import PurgeRun
 
@@ -25,11 +26,13 @@ class RetentionJob:
         ctx: Context,
         *,
         default_days: int,
+        keep_days: int = bookkeeping.DEFAULT_KEEP_DAYS,
         interval: float = INTERVAL_SECONDS,
         limit: int = retention.PURGE_BATCH,
     ) -> None:
         self.ctx = ctx
         self.default_days = default_days
+        self.keep_days = keep_days
         self.interval = interval
         self.limit = limit
         self._stop = threading.Event()
@@ -41,6 +44,9 @@ class RetentionJob:
 
     def run_once(self) -> PurgeRun:
         return retention.purge_expired(self.ctx, default_days=self.default_days, limit=self.limit)
+
+    def prune_once(self) -> bookkeeping.Pruned:
+        return bookkeeping.prune(self.ctx, keep_days=self.keep_days)
 
     def start(self) -> None:
         if self.running:
@@ -59,7 +65,8 @@ class RetentionJob:
         while not self._stop.is_set():
             pause = self.interval
             try:
-                if self.run_once().more_due:
+                purged, pruned = self.run_once(), self.prune_once()
+                if purged.more_due or pruned.more_due:
                     pause = BACKLOG_PAUSE_SECONDS
             except Exception:
                 log.exception("retention: a run failed; trying again in %ss", self.interval)

@@ -165,9 +165,19 @@ class InboundEvents(Protocol):
         """Record an inbound event key; False when it was seen before (a redelivery)."""
         ...
 
+    def forget_before(self, before: datetime, *, limit: int) -> int:
+        """Forget up to ``limit`` keys received before ``before``, oldest first (a platform
+        redelivers within minutes, never days later); returns how many."""
+        ...
+
 
 class Outbox(Protocol):
     def add(self, notification: Notification, *, now: datetime) -> None: ...
+    def forget_delivered(self, before: datetime, *, limit: int) -> int:
+        """Forget up to ``limit`` rows delivered before ``before``, oldest first (pending and
+        parked rows stay); returns how many."""
+        ...
+
     def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
         """In this transaction: so that it commits together with the delivery's bookkeeping."""
         ...

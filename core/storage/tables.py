@@ -193,6 +193,7 @@ inbound_events = Table(
     Column("platform", String(32), primary_key=True),
     Column("key", String(REF), primary_key=True),
     Column("received_at", UTCDateTime, nullable=False),
+    Index(None, "received_at"),
 )
 
 outbox = Table(
@@ -215,6 +216,7 @@ outbox = Table(
     CheckConstraint("status IN ('pending', 'delivered', 'parked')", name="status"),
     Index(None, "status", "available_at"),
     Index(None, "sequence", "status", "id"),
+    Index(None, "status", "delivered_at"),
     sqlite_autoincrement=True,
 )
 

@@ -311,6 +311,9 @@ class FakeInbound(_Repo):
         self.data.inbound.add((platform, key))
         return True
 
+    def forget_before(self, before: datetime, *, limit: int) -> int:
+        return 0  # bookkeeping is the SQL storage's (tests/integration/test_bookkeeping.py)
+
 
 class FakeOutbox(_Repo):
     def add(self, notification: Notification, *, now: datetime) -> None:
@@ -326,6 +329,9 @@ class FakeOutbox(_Repo):
         return 0
 
     def discard_parked(self, sequence: str) -> int:
+        return 0
+
+    def forget_delivered(self, before: datetime, *, limit: int) -> int:
         return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Insert, delete, exists, insert, select, update
+from sqlalchemy import Connection, Insert, delete, exists, insert, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.services.ports import Notification
@@ -49,6 +49,25 @@ class SqlInboundEvents(SqlRepository):
         inserted = self.connection.execute(statement.returning(inbound_events.c.key))
         return inserted.first() is not None
 
+    def forget_before(self, before: datetime, *, limit: int) -> int:
+        due = (
+            select(inbound_events.c.platform, inbound_events.c.key)
+            .where(inbound_events.c.received_at < before)
+            .order_by(inbound_events.c.received_at)
+            .limit(limit)
+        )
+        rows = self.connection.execute(due).all()
+        if not rows:
+            return 0
+        forgotten = self.connection.execute(
+            delete(inbound_events).where(
+                tuple_(inbound_events.c.platform, inbound_events.c.key).in_(
+                    [(platform, key) for platform, key in rows]
+                )
+            )
+        )
+        return int(forgotten.rowcount)
+
 
 class SqlOutbox(SqlRepository):
     added = 0
@@ -81,6 +100,19 @@ class SqlOutbox(SqlRepository):
         queued, self._queued = self._queued, []
         if queued:
             self.connection.execute(insert(outbox), queued)
+
+    def forget_delivered(self, before: datetime, *, limit: int) -> int:
+        self.flush()
+        due = (
+            select(outbox.c.id)
+            .where(outbox.c.status == DELIVERED, outbox.c.delivered_at < before)
+            .order_by(outbox.c.id)
+            .limit(limit)
+        )
+        ids = list(self.connection.execute(due).scalars())
+        if not ids:
+            return 0
+        return int(self.connection.execute(delete(outbox).where(outbox.c.id.in_(ids))).rowcount)
 
     def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
         self.flush()
