@@ -175,11 +175,12 @@ class Deliverer:
         messenger = self.messengers.get(workspace.platform)
         if messenger is None:
             raise NoMessenger(f"{workspace.platform.value} is switched off")
+        covered = self._later_cards(item)  # read before the card is: it shows what they ask
         out = prepare(self.ctx, notification)
         here = Destination(workspace=workspace.external_id, channel=out.channel, person=out.person)
         if out.target is Target.MEETING_CARD:
             assert out.card is not None and out.meeting_id is not None
-            self._card(messenger, here, out.meeting_id, out.card, item)
+            self._card(messenger, here, out.meeting_id, out.card, item, covered)
             return
         if out.target is Target.MEETING_THREAD:
             assert out.card is not None and out.meeting_id is not None
@@ -229,15 +230,32 @@ class Deliverer:
 
     # ---------------------------------------------------------------- the meeting's message
 
+    def _later_cards(self, item: Claimed) -> list[int]:
+        """The meeting's card updates queued after this one and still waiting: the card
+        is drawn from the meeting as it is now, so delivering it delivers them too (one
+        update for a burst of contributions, not one each). Read before the meeting is, so
+        that a change committed meanwhile still gets its own update."""
+        notification = item.notification
+        if notification.topic != notify.CARD or notification.sequence is None:
+            return []
+        with self.ctx.uow() as uow:
+            return uow.outbox.pending_after(notification.sequence, topic=notify.CARD, after=item.id)
+
     def _card(
-        self, messenger: Messenger, here: Destination, meeting_id: int, card: Card, item: Claimed
+        self,
+        messenger: Messenger,
+        here: Destination,
+        meeting_id: int,
+        card: Card,
+        item: Claimed,
+        covered: list[int],
     ) -> None:
         post = queries.meeting_post(self.ctx, meeting_id=meeting_id)
         if post is not None and post.ref is not None:
             messenger.update(Destination(here.workspace, post.channel), post.ref, card)
-            self._done(item)
+            self._done(item, covered)
             return
-        self._post_root(messenger, here, meeting_id, card, post, item)
+        self._post_root(messenger, here, meeting_id, card, post, item, covered)
 
     def _root(self, messenger: Messenger, here: Destination, meeting_id: int) -> MeetingPost:
         """The meeting's message, posted first when a thread message comes before it."""
@@ -256,6 +274,7 @@ class Deliverer:
         card: Card,
         post: MeetingPost | None,
         item: Claimed | None,
+        covered: list[int] | None = None,
     ) -> MeetingPost:
         assert here.channel is not None
         key = f"meeting-{meeting_id}"
@@ -278,13 +297,15 @@ class Deliverer:
             uow.posts.confirm(meeting_id, ref)
             if item is not None:
                 uow.outbox.mark_delivered(item.id, now=self.ctx.clock.now())
+            uow.outbox.mark_covered(covered or [], now=self.ctx.clock.now())
             uow.commit()
         channel = post.channel if post is not None else here.channel
         return MeetingPost(meeting_id=meeting_id, channel=channel, ref=ref, key=key)
 
-    def _done(self, item: Claimed) -> None:
+    def _done(self, item: Claimed, covered: list[int] | None = None) -> None:
         with self.ctx.uow() as uow:
             uow.outbox.mark_delivered(item.id, now=self.ctx.clock.now())
+            uow.outbox.mark_covered(covered or [], now=self.ctx.clock.now())
             uow.commit()
 
 

@@ -182,6 +182,15 @@ class Outbox(Protocol):
         """In this transaction: so that it commits together with the delivery's bookkeeping."""
         ...
 
+    def pending_after(self, sequence: str, *, topic: str, after: int) -> list[int]:
+        """Ids of the pending rows of ``topic`` in ``sequence`` queued after row ``after``."""
+        ...
+
+    def mark_covered(self, outbox_ids: list[int], *, now: datetime) -> int:
+        """Mark the rows delivered that a delivery made now covers (still pending ones
+        only); returns how many."""
+        ...
+
     def park_sequence(self, sequence: str, *, error: str) -> int:
         """Park every pending row of ``sequence`` (the platform would refuse them too);
         returns how many."""

@@ -334,6 +334,12 @@ class FakeOutbox(_Repo):
     def forget_delivered(self, before: datetime, *, limit: int) -> int:
         return 0
 
+    def pending_after(self, sequence: str, *, topic: str, after: int) -> list[int]:
+        return []
+
+    def mark_covered(self, outbox_ids: list[int], *, now: datetime) -> int:
+        return 0
+
 
 class FakePosts(_Repo):
     def get(self, meeting_id: int) -> MeetingPost | None:

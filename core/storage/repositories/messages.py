@@ -122,6 +122,31 @@ class SqlOutbox(SqlRepository):
             .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
         )
 
+    def pending_after(self, sequence: str, *, topic: str, after: int) -> list[int]:
+        self.flush()
+        query = (
+            select(outbox.c.id)
+            .where(
+                outbox.c.sequence == sequence,
+                outbox.c.status == PENDING,
+                outbox.c.topic == topic,
+                outbox.c.id > after,
+            )
+            .order_by(outbox.c.id)
+        )
+        return list(self.connection.execute(query).scalars())
+
+    def mark_covered(self, outbox_ids: list[int], *, now: datetime) -> int:
+        self.flush()
+        if not outbox_ids:
+            return 0
+        covered = self.connection.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(outbox_ids), outbox.c.status == PENDING)
+            .values(status=DELIVERED, delivered_at=now, locked_until=None, last_error=None)
+        )
+        return int(covered.rowcount)
+
     def park_sequence(self, sequence: str, *, error: str) -> int:
         self.flush()
         parked = self.connection.execute(
