@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _refuse(str(exc))
     out.locale = args.locale or DEFAULT_LOCALE
     out.verbose = args.verbose
-    quiet = args.command != "serve" and not out.verbose
+    quiet = args.command not in ("serve", "worker") and not out.verbose
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format=LOG_FORMAT)
     if not out.verbose:  # Alembic announces its plugins when imported: noise, even for serve
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
@@ -124,6 +124,14 @@ def build_parser() -> argparse.ArgumentParser:
         "run the web server (Slack, Teams, sandbox, /healthz)",
         _serve,
         locale_help="language of a refusal at start-up, e.g. a busy port (the log is English)",
+    )
+
+    _command(
+        commands,
+        "worker",
+        "deliver the outbox and run the retention job, without a web server (beside web "
+        "processes started with OUTBOX_IN_WEB=0)",
+        _worker,
     )
 
     db = commands.add_parser("db", help="database maintenance")
@@ -316,6 +324,18 @@ def _serve(args: argparse.Namespace, out: Output) -> int:
             raise NotPossibleNow("cli.port_not_allowed", **where) from None
         reason = (os_error and os_error.strerror) or exc.error
         raise NotPossibleNow("cli.cannot_listen", reason=reason, **where) from None
+    return 0
+
+
+def _worker(args: argparse.Namespace, out: Output) -> int:
+    from core.storage.engine import database_url
+    from integrations.server import run_worker
+
+    settings = _settings()
+    url = database_url(settings.DATABASE_URL)
+    _engine(url).dispose()
+    with _reachable(url):
+        run_worker(settings)
     return 0
 
 

@@ -24,7 +24,8 @@ log = logging.getLogger("intervision.health")
 
 
 class Health:
-    def __init__(self, probe: DatabaseProbe, worker_running: Callable[[], bool]) -> None:
+    def __init__(self, probe: DatabaseProbe, worker_running: Callable[[], bool | None]) -> None:
+        """``worker_running`` None: the outbox is delivered by processes of its own."""
         self.probe = probe
         self.worker_running = worker_running
         self._lock = threading.Lock()
@@ -46,15 +47,16 @@ class Health:
         else:
             migrations = f"not at head ({found.revision or 'none'}, head {head})"
         running = self.worker_running()
+        worker = {True: "running", False: "stopped", None: "in its own processes"}[running]
         parts = {
             "database": "ok" if found.reachable else "down",
             "migrations": migrations,
-            "outbox worker": "running" if running else "stopped",
+            "outbox worker": worker,
         }
         self._note("database", parts["database"], found.problem)
         self._note("migrations", "ok" if found.at_head or not found.reachable else migrations)
         self._note("outbox worker", parts["outbox worker"])
-        ready = found.at_head and running
+        ready = found.at_head and running is not False
         return _answer(start_response, "ready" if ready else "not ready", parts)
 
     def _note(self, part: str, state: str, problem: str | None = None) -> None:

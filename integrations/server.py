@@ -7,6 +7,8 @@ worker. Nothing happens at import time.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -86,9 +88,16 @@ def build_app(
     app.deliver = Deliverer(delivering, app.messengers)
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     app.worker = wake.worker = OutboxWorker(
-        background, app.deliver, clock=clock, lease=lease, workers=settings.OUTBOX_WORKERS
+        background,
+        app.deliver,
+        clock=clock,
+        lease=lease,
+        workers=settings.OUTBOX_WORKERS,
+        interval=settings.OUTBOX_POLL_SECONDS,
     )
-    app.health = Health(DatabaseProbe(url), lambda: app.worker.running)
+    app.health = Health(
+        DatabaseProbe(url), lambda: app.worker.running if settings.OUTBOX_IN_WEB else None
+    )
     app.router.mount("/healthz", app.health.healthz)
     app.router.mount("/readyz", app.health.readyz)
     app.retention = RetentionJob(
@@ -187,8 +196,11 @@ def serve(settings: Settings) -> None:
     except BaseException:
         server.close()
         raise
-    app.worker.start()
-    app.retention.start()
+    if settings.OUTBOX_IN_WEB:
+        app.worker.start()
+        app.retention.start()
+    else:
+        log.info("the outbox is delivered by 'intervision worker' processes (OUTBOX_IN_WEB=0)")
     log.info(
         "intervision listening on http://%s:%s (database: %s)",
         settings.HOST,
@@ -205,6 +217,33 @@ def serve(settings: Settings) -> None:
 
             slack.stop(app)
         server.close()
+        app.worker.stop()
+        app.retention.stop()
+        app.dispose()
+
+
+def run_worker(settings: Settings, *, stop: threading.Event | None = None) -> None:
+    """Deliver the outbox and run the retention job, without a web server, until SIGTERM,
+    SIGINT or ``stop``: beside web processes that leave this to workers
+    (``OUTBOX_IN_WEB=0``). Several may run at once: each claims rows no other holds
+    (``core.jobs.outbox_worker.claim_due``)."""
+    stop = stop or threading.Event()
+    app = build_app(settings)
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: stop.set())
+    app.worker.start()
+    app.retention.start()
+    log.info(
+        "intervision worker delivering the outbox (database: %s)",
+        app.engine.url.render_as_string(hide_password=True),
+    )
+    try:
+        while not stop.wait(1.0):
+            if not app.worker.running:
+                raise RuntimeError("the outbox worker stopped")
+    finally:
+        log.info("stopping")
         app.worker.stop()
         app.retention.stop()
         app.dispose()

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     workspace has no setting of its own (``workspace configure --retention-days``)."""
     INTERVISION_BOOKKEEPING_DAYS: int = Field(default=DEFAULT_KEEP_DAYS, ge=1, le=365)
     """Days the keys of inbound events (redeliveries) and delivered outbox rows are kept."""
+    OUTBOX_IN_WEB: bool = True
+    """The web process delivers the outbox and runs the retention job itself (the embedded
+    default); false when ``intervision worker`` processes do (several web processes)."""
+    OUTBOX_POLL_SECONDS: float = Field(default=5.0, gt=0, le=300)
+    """How often a worker looks for work it was not woken for (rows queued by another
+    process, retries that came due)."""
     OUTBOX_WORKERS: int = Field(default=4, ge=1, le=32)
     """Deliveries under way at once (different channels and workspaces side by side)."""
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)

@@ -32,32 +32,40 @@ class Served:
 
 @contextmanager
 def serve(database_url: str, **env: str) -> Iterator[Served]:
+    """``intervision serve`` on a free port; ready when it says where it listens."""
+    command = [sys.executable, "-m", "integrations.cli", "serve"]
+    with running(command, LISTENING, database_url, PORT="0", HOST="127.0.0.1", **env) as found:
+        yield found
+
+
+@contextmanager
+def running(
+    command: list[str], ready: re.Pattern[str], database_url: str, **env: str
+) -> Iterator[Served]:
+    """A process of ours from the repository's root, with every platform off unless
+    ``env`` says otherwise; ready when a line of its log matches ``ready`` (its first
+    group, if any, is the port it listens on); stopped by its PID (SIGTERM)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(PLATFORM_VARIABLES)}
-    clean.update({"PORT": "0", "HOST": "127.0.0.1", "DATABASE_URL": database_url, **env})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "integrations.cli", "serve"],
-        cwd=ROOT,
-        env=clean,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    clean.update({"DATABASE_URL": database_url, **env})
+    process = subprocess.Popen(command, cwd=ROOT, env=clean, stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
-    ready = threading.Event()
+    started = threading.Event()
 
     def drain() -> None:
         assert process.stderr is not None
         for line in process.stderr:
             lines.append(line)
-            if LISTENING.search(line):
-                ready.set()
-        ready.set()  # the process ended
+            if ready.search(line):
+                started.set()
+        started.set()  # the process ended
 
     threading.Thread(target=drain, daemon=True).start()
     try:
-        ready.wait(timeout=60)
-        found = next((m for m in map(LISTENING.search, lines) if m), None)
+        started.wait(timeout=60)
+        found = next((m for m in map(ready.search, lines) if m), None)
         assert found, "".join(lines)
-        yield Served(url=f"http://127.0.0.1:{found.group(1)}", process=process, lines=lines)
+        port = found.group(1) if ready.groups else ""
+        yield Served(url=f"http://127.0.0.1:{port}", process=process, lines=lines)
     finally:
         process.terminate()
         process.wait(timeout=20)
