@@ -26,6 +26,7 @@ from core.services.ports import Messenger
 from core.storage.engine import BACKGROUND, REQUESTS, database_url, make_engine
 from core.storage.health import DatabaseProbe
 from core.storage.migrate import upgrade
+from core.storage.wakeups import Listener
 from integrations.health import Health
 from integrations.settings import Settings
 from integrations.wsgi import Router
@@ -51,6 +52,19 @@ class App:
     """``/healthz`` and ``/readyz``."""
     retention: RetentionJob = field(init=False)
     """Removes texts whose retention has passed; started by ``serve`` with the worker."""
+    listener: Listener = field(init=False)
+    """Wakes the worker when another process queued rows (PostgreSQL)."""
+
+    def start_background(self) -> None:
+        """The outbox worker, what wakes it from other processes, and the retention job."""
+        self.worker.start()
+        self.listener.start()
+        self.retention.start()
+
+    def stop_background(self) -> None:
+        self.listener.stop()
+        self.worker.stop()
+        self.retention.stop()
 
     def dispose(self) -> None:
         """Close the engines' connections (the worker must be stopped first)."""
@@ -95,6 +109,7 @@ def build_app(
         workers=settings.OUTBOX_WORKERS,
         interval=settings.OUTBOX_POLL_SECONDS,
     )
+    app.listener = Listener(background, app.worker.wake)
     app.health = Health(
         DatabaseProbe(url), lambda: app.worker.running if settings.OUTBOX_IN_WEB else None
     )
@@ -197,8 +212,7 @@ def serve(settings: Settings) -> None:
         server.close()
         raise
     if settings.OUTBOX_IN_WEB:
-        app.worker.start()
-        app.retention.start()
+        app.start_background()
     else:
         log.info("the outbox is delivered by 'intervision worker' processes (OUTBOX_IN_WEB=0)")
     log.info(
@@ -217,8 +231,7 @@ def serve(settings: Settings) -> None:
 
             slack.stop(app)
         server.close()
-        app.worker.stop()
-        app.retention.stop()
+        app.stop_background()
         app.dispose()
 
 
@@ -232,8 +245,7 @@ def run_worker(settings: Settings, *, stop: threading.Event | None = None) -> No
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGTERM, signal.SIGINT):
             signal.signal(number, lambda *_: stop.set())
-    app.worker.start()
-    app.retention.start()
+    app.start_background()
     log.info(
         "intervision worker delivering the outbox (database: %s)",
         app.engine.url.render_as_string(hide_password=True),
@@ -244,6 +256,5 @@ def run_worker(settings: Settings, *, stop: threading.Event | None = None) -> No
                 raise RuntimeError("the outbox worker stopped")
     finally:
         log.info("stopping")
-        app.worker.stop()
-        app.retention.stop()
+        app.stop_background()
         app.dispose()

@@ -36,12 +36,10 @@ def application() -> Router:
         )
     app = build_app(settings)
     if settings.OUTBOX_IN_WEB:
-        app.worker.start()
-        app.retention.start()
+        app.start_background()
 
     def stop() -> None:
-        app.worker.stop()
-        app.retention.stop()
+        app.stop_background()
         app.dispose()
 
     atexit.register(stop)

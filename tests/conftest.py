@@ -151,6 +151,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield from _postgres_database(admin, request.getfixturevalue("postgres_template"))
 
 
+@pytest.fixture
+def pg_url(postgres_admin: Engine, postgres_template: str) -> Iterator[str]:
+    """A fresh PostgreSQL database at the newest revision (for what only PostgreSQL has)."""
+    yield from _postgres_database(postgres_admin, postgres_template)
+
+
 @pytest.fixture(params=DATABASES)
 def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database that was never migrated."""

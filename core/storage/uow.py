@@ -38,6 +38,7 @@ from core.storage.repositories import (
     SqlWorkspaces,
 )
 from core.storage.repositories.privacy import SqlAudit, SqlPrivacy
+from core.storage.wakeups import announce
 
 
 class SqlUnitOfWork:
@@ -121,6 +122,8 @@ class SqlUnitOfWork:
                 self._publish(self, aggregate, events)
         self._seen.clear()
         self._outbox.flush()
+        if self._outbox.added:
+            announce(self.connection)  # other processes' workers hear of it on commit
         self.connection.commit()
         queued, self._outbox.added = self._outbox.added, 0
         if queued and self._after_commit is not None:
