@@ -120,8 +120,8 @@ def _for_meeting(
 
     if any(isinstance(event, MeetingStartUndone) for event in events):
         return []  # nothing of it is in its channel, and nothing can be posted there
-    queued = [note(CARD, {})]
     started = next((e for e in events if isinstance(e, MeetingStarted)), None)
+    queued = [note(CARD, {"started_by": started.by} if started is not None else {})]
     if started is not None:
         # Who is in the channel now, before anything of the case is posted there.
         queued.insert(0, note(CHECK, {"started_by": started.by}))

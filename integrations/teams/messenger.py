@@ -18,7 +18,7 @@ from core import interactions
 from core.interactions import Platform
 from core.services import delivery
 from core.services.context import Context
-from core.services.ports import Destination, Undeliverable
+from core.services.ports import Destination, Refusal, Undeliverable
 from core.views.vocabulary import Card, ContextLine, Fields, Form, Mention, Text
 from integrations.teams import cards
 from integrations.teams.connector import Connector
@@ -99,6 +99,8 @@ class TeamsMessenger:
         try:
             roster = self.connector.members(channel["service_url"], str(to.channel))
         except Undeliverable as refused:
+            if refused.refusal is Refusal.NO_ACCESS:
+                raise  # the app is not in the team: nothing can be posted there either
             log.warning("Microsoft Teams will not say who is in %s: %s", to.channel, refused)
             return None
         return {str(m["aadObjectId"]) for m in roster if m.get("aadObjectId")}

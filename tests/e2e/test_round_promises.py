@@ -1192,10 +1192,10 @@ def test_teams_ending_or_calling_off_a_meeting_opens_the_question_first(
     ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
     meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
     teams.deliver()
-    cards = [c.body for c in teams.connector.calls if "End meeting" in json.dumps(c.body)]
+    posted = [c.body for c in teams.connector.calls if "End meeting" in json.dumps(c.body)]
     shown = [
         action
-        for action in _walk(cards[-1])
+        for action in _walk(posted[-1])
         if action.get("type") == "Action.ShowCard" and action.get("title") == "End meeting"
     ]
     assert shown, "End meeting asks first"
@@ -1203,10 +1203,135 @@ def test_teams_ending_or_calling_off_a_meeting_opens_the_question_first(
     [does_it] = question["card"]["actions"]
     assert does_it["verb"] == a.MEETING_CLOSE and does_it["title"] == "Close the meeting"
     assert "cannot be reopened" in json.dumps(question["card"]["body"])
-    closing = [x for x in _walk(cards[-1]) if x.get("verb") == a.MEETING_CLOSE]
+    closing = [x for x in _walk(posted[-1]) if x.get("verb") == a.MEETING_CLOSE]
     assert closing == [does_it]  # only behind the question
     root = queries.meeting_post(ctx, meeting_id=meeting_id)
     assert root is not None and root.ref is not None
     teams.ok(teams.card_action("aad-f", a.MEETING_CLOSE, does_it["data"], reply_to=root.ref))
     teams.deliver()
     assert teams.meeting().state.value == "evaluated"
+
+
+def _states(teams: TeamsHarness, group_id: int) -> list[str]:
+    with teams.app.ctx.uow() as uow:
+        return [m.state.value for m in uow.meetings.for_group(group_id)]
+
+
+def test_teams_calling_off_a_meeting_opens_the_question_first(teams: TeamsHarness) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    meetings.start_meeting(ctx, actor=Actor(ws, "aad-f"), group_id=group_id)
+    teams.deliver()
+    posted = [c.body for c in teams.connector.calls if "Call off" in json.dumps(c.body)]
+    [question] = [
+        x
+        for x in _walk(posted[-1])
+        if x.get("type") == "Action.ShowCard" and x.get("title") == "Call off"
+    ]
+    [does_it] = question["card"]["actions"]
+    assert does_it["verb"] == a.MEETING_CANCEL and does_it["title"] == "Call off the meeting"
+    assert "Call off this meeting?" in json.dumps(question["card"]["body"])
+    assert [x for x in _walk(posted[-1]) if x.get("verb") == a.MEETING_CANCEL] == [does_it]
+    root = queries.meeting_post(ctx, meeting_id=teams.meeting().id)
+    assert root is not None and root.ref is not None
+    teams.ok(teams.card_action("aad-f", a.MEETING_CANCEL, does_it["data"], reply_to=root.ref))
+    assert _states(teams, group_id) == ["cancelled"]
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 9 on Teams: the app was removed from the team (the Bot Connector answers 403):
+# the start is told to who started it and the facilitator, undone, and posts once the app
+# is back; nothing is retried in vain.
+
+
+def test_teams_start_in_a_channel_closed_to_the_app_is_told_and_undone(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    teams.deliver()
+    teams.connector.fail_next = [(403, {})]  # the roster: the app is not in the team
+    before = len(teams.connector.calls)
+    teams.ok(teams.channel_message("aad-1", "<at>Intervision</at> start"))
+
+    told = _teams_told(teams, "could not start the meeting")
+    assert len(told) == 2  # who started it, and the facilitator
+    assert all("Teams: add the app to the team" in t for t in told)
+    assert _states(teams, group_id) == ["planned"]
+    asked = [c for c in teams.connector.calls[before:] if c.path.endswith("/members")]
+    assert len(asked) == 1  # asked once, not again and again
+    assert not [
+        c
+        for c in teams.connector.calls[before:]
+        if c.method == "POST" and c.path.startswith(f"/v3/conversations/{TEAMS_CHANNEL}")
+    ]
+
+    teams.ok(teams.channel_message("aad-1", "<at>Intervision</at> start"))  # the app is back
+    assert _states(teams, group_id) == ["open_for_cases"]
+    assert queries.meeting_post(ctx, meeting_id=teams.meeting().id) is not None
+
+
+def test_teams_an_edit_that_changes_nothing_is_no_edit_and_no_refusal(
+    teams: TeamsHarness,
+) -> None:
+    ctx = teams.app.ctx
+    people = [f"aad-{n}" for n in range(1, 6)]
+    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
+    teams.deliver()
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    author = teams.meeting().current_round.order[0]
+    said = "<at>Intervision</at> I would ask <b>the protocol</b> first"
+    reply = teams.channel_message(author, said, root=root.ref)
+    teams.ok(reply)
+    meetings.advance_phase(ctx, actor=Actor(ws, "aad-f"), meeting_id=meeting_id)
+    before = len(teams.connector.calls)
+
+    teams.ok(teams.edit(author, reply["id"], said, root=root.ref))  # nothing changed
+
+    refused = [
+        c
+        for c in teams.connector.calls[before:]
+        if "can no longer be changed" in json.dumps(c.body)
+    ]
+    assert refused == []
+    [stored] = teams.meeting().contributions
+    assert (stored.text, stored.history) == ("I would ask the protocol first", [])
+
+
+def test_slack_a_write_first_round_is_revealed_once_everyone_due_has_written_or_passed(
+    world: SlackWorld,
+) -> None:
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    held = meeting(world, meeting_id)
+    assert held.current_round is not None
+    *writers, passer = held.current_round.order
+    for person in writers:  # written privately, through the form the card's button opens
+        opened = len(world.fake.of("views.open"))
+        world.click(
+            person, a.MEETING_CONTRIBUTE, a.meeting_value(meeting_id, held.position), root.ref
+        )
+        world.fake.wait_for(lambda n=opened: len(world.fake.of("views.open")) > n, what="form")
+        form = world.opened_view(a.FORM_CONTRIBUTE)
+        world.submit(person, form, {a.INPUT_TEXT: f"Privately: {person} would wait"})
+    world.fake.wait_for(
+        lambda: len(meeting(world, meeting_id).contributions) == len(writers), what="writes"
+    )
+    settle(world)
+    assert not [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+
+    world.click(passer, a.MEETING_PASS, a.meeting_value(meeting_id, held.position), root.ref)
+    world.fake.wait_for(
+        lambda: [p for p in _thread_posts(world, root.ref) if "Privately:" in p], what="reveal"
+    )
+    finish(world)
+    assert meeting(world, meeting_id).phase_index == held.phase_index  # the chair did nothing
+    [reveal] = [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+    assert all(f"Privately: {person} would wait" in reveal for person in writers)
