@@ -1170,11 +1170,27 @@ def test_slack_ending_or_calling_off_a_meeting_is_confirmed_first(world: SlackWo
 
     meeting_id = _opened(ctx, world.workspace_id(), group_id, MEMBERS, FACILITATOR)
     settle(world)
-    card = latest_card(world)
+    card = _newest_card(world)
     [end] = [b for b in _walk(card) if b.get("action_id") == a.MEETING_CLOSE]
     assert end["confirm"]["title"]["text"] == "Close this meeting?"
     assert not [b for b in _walk(card) if b.get("action_id") == a.MEETING_CANCEL]
     assert meeting(world, meeting_id).state.value == "in_phase"
+
+
+def _newest_card(world: SlackWorld) -> list[dict[str, Any]]:
+    """The blocks of the newest meeting message in the channel: posted, or updated."""
+    cards = [
+        c
+        for c in world.fake.calls
+        if c.method == "chat.update"
+        or (
+            c.method == "chat.postMessage"
+            and c.args.get("channel") == CHANNEL
+            and not c.args.get("thread_ts")
+        )
+    ]
+    blocks: list[dict[str, Any]] = cards[-1].args["blocks"]
+    return blocks
 
 
 def _current(world: SlackWorld, group_id: int) -> int:
