@@ -52,6 +52,31 @@ def _opened(ctx: object, ws: int, group_id: int, people: list[str], lead: str) -
     return meeting_id
 
 
+def _slack_opened(world: SlackWorld) -> tuple[int, str]:
+    """``_opened`` in a Slack world's group, delivered: (meeting id, its message's ts)."""
+    ctx = world.app.ctx
+    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
+    settle(world)
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    return meeting_id, root.ref
+
+
+TEAMS_PEOPLE = [f"aad-{n}" for n in range(1, 6)]
+
+
+def _teams_opened(teams: TeamsHarness) -> tuple[int, int, int, str]:
+    """``_opened`` in a Teams group of five (facilitator ``aad-f``), delivered:
+    (workspace id, group id, meeting id, its message's id)."""
+    ctx = teams.app.ctx
+    ws, group_id = teams.group(TEAMS_PEOPLE, introduce=(*TEAMS_PEOPLE, "aad-f"))
+    meeting_id = _opened(ctx, ws, group_id, TEAMS_PEOPLE, "aad-f")
+    teams.deliver()
+    root = queries.meeting_post(ctx, meeting_id=meeting_id)
+    assert root is not None and root.ref is not None
+    return ws, group_id, meeting_id, root.ref
+
+
 def _stored_texts(engine: object) -> list[str]:
     with engine.connect() as connection:  # type: ignore[attr-defined]
         return [str(t) for t in connection.execute(select(contribution_rows.c.text)).scalars()]
@@ -70,18 +95,15 @@ def test_slack_a_deleted_reply_is_withdrawn_and_its_author_is_due_again(
     world: SlackWorld,
 ) -> None:
     ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     held = meeting(world, meeting_id)
     assert held.phase.write_first and held.current_round is not None
     author = held.current_round.order[0]
 
-    ts, _ = world.reply(author, SECRET, root.ref)
+    ts, _ = world.reply(author, SECRET, root_ref)
     world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
     for _ in range(2):  # Slack may deliver it again: the second finds nothing to withdraw
-        status, _ = world.delete(author, ts, root.ref)
+        status, _ = world.delete(author, ts, root_ref)
         assert status == 200
     world.fake.wait_for(
         lambda: not meeting(world, meeting_id).contributions, what="the contribution withdrawn"
@@ -91,7 +113,7 @@ def test_slack_a_deleted_reply_is_withdrawn_and_its_author_is_due_again(
 
     # the round goes on: everyone writes (the author again), it is revealed, the meeting ends
     for person in now.current_round.order:
-        world.reply(person, f"I would ask for help ({person})", root.ref)
+        world.reply(person, f"I would ask for help ({person})", root_ref)
     world.fake.wait_for(
         lambda: meeting(world, meeting_id).current_round.everyone_done,  # type: ignore[union-attr]
         what="everyone wrote",
@@ -114,15 +136,11 @@ def test_slack_a_deleted_reply_is_withdrawn_and_its_author_is_due_again(
 def test_slack_deleting_a_message_that_was_no_contribution_changes_nothing(
     world: SlackWorld,
 ) -> None:
-    ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
-    world.reply(author, "I would ask for help", root.ref)
+    world.reply(author, "I would ask for help", root_ref)
     world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
-    status, _ = world.delete(author, "1700999999.000001", root.ref)  # never seen by us
+    status, _ = world.delete(author, "1700999999.000001", root_ref)  # never seen by us
     assert status == 200
     finish(world)
     assert [c.text for c in meeting(world, meeting_id).contributions] == ["I would ask for help"]
@@ -144,18 +162,13 @@ def test_teams_a_soft_deleted_reply_is_withdrawn_and_its_author_is_due_again(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
-    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
-    teams.deliver()
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    ws, _group_id, meeting_id, root_ref = _teams_opened(teams)
     author = teams.meeting().current_round.order[0]
 
-    reply = teams.channel_message(author, f"<at>Intervision</at> {SECRET}", root=root.ref)
+    reply = teams.channel_message(author, f"<at>Intervision</at> {SECRET}", root=root_ref)
     teams.ok(reply)
     assert [c.source_ref for c in teams.meeting().contributions] == [reply["id"]]
-    deletion = teams.delete(author, reply["id"], root=root.ref)
+    deletion = teams.delete(author, reply["id"], root=root_ref)
     teams.ok(deletion)
     teams.ok(deletion)  # delivered again: handled once
     teams.deliver()
@@ -166,7 +179,7 @@ def test_teams_a_soft_deleted_reply_is_withdrawn_and_its_author_is_due_again(
     for person in now.current_round.order:
         teams.ok(
             teams.channel_message(
-                person, f"<at>Intervision</at> I would ask ({person})", root=root.ref
+                person, f"<at>Intervision</at> I would ask ({person})", root=root_ref
             )
         )
     assert teams.meeting().current_round.everyone_done
@@ -418,18 +431,14 @@ def _parked(engine: object) -> list[object]:
 
 
 def test_slack_a_reply_is_stored_as_the_person_read_it(world: SlackWorld) -> None:
-    ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
     world.fake.names[MEMBERS[2]] = "Carmen"
     sent = (
         f"A &amp; B, x &lt; 3, ask <@{MEMBERS[2]}>, see <https://example.org|example.org> "
         "and <https://a.b/c?d=1&amp;e=2|the protocol>"
     )
-    world.reply(author, sent, root.ref)
+    world.reply(author, sent, root_ref)
     world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
     [stored] = meeting(world, meeting_id).contributions
     assert stored.text == (
@@ -438,23 +447,17 @@ def test_slack_a_reply_is_stored_as_the_person_read_it(world: SlackWorld) -> Non
 
 
 def test_teams_a_reply_is_stored_as_the_person_read_it(teams: TeamsHarness) -> None:
-    ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
-    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
-    teams.deliver()
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    _ws, _group_id, _meeting_id, root_ref = _teams_opened(teams)
     author = teams.meeting().current_round.order[0]
     reply = teams.recorded(
         "thread_reply_mentions",
         author,
-        replyToId=root.ref,
+        replyToId=root_ref,
         text="<p><at>Intervision</at> What if the load is x<5 and the team size y>3? "
         "<at>Bram</at> &amp; <at>Carmen</at>, at 6&nbsp;a.m.</p>",
     )
     reply["conversation"]["id"] = (
-        f"{reply['conversation']['id'].split(';')[0]};messageid={root.ref}"
+        f"{reply['conversation']['id'].split(';')[0]};messageid={root_ref}"
     )
     reply["entities"].insert(
         0,
@@ -481,17 +484,13 @@ def test_slack_a_reply_also_sent_to_the_channel_counts_and_its_edit_edits_it(
 ) -> None:
     from tests.support.slack_fake import fixture
 
-    ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
 
     broadcast = fixture("thread_broadcast")
     ts = "1700000300.000500"
-    broadcast["event"].update(user=author, ts=ts, thread_ts=root.ref, text="Who signs &amp; when?")
-    broadcast["event"]["root"]["ts"] = root.ref
+    broadcast["event"].update(user=author, ts=ts, thread_ts=root_ref, text="Who signs &amp; when?")
+    broadcast["event"]["root"]["ts"] = root_ref
     assert world.sender.event(broadcast)[0] == 200
     world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
     [stored] = meeting(world, meeting_id).contributions
@@ -500,7 +499,7 @@ def test_slack_a_reply_also_sent_to_the_channel_counts_and_its_edit_edits_it(
 
     changed = fixture("thread_broadcast_changed")
     changed["event"]["message"].update(
-        user=author, ts=ts, thread_ts=root.ref, text="Who signs it, and when?"
+        user=author, ts=ts, thread_ts=root_ref, text="Who signs it, and when?"
     )
     assert world.sender.event(changed)[0] == 200
     world.fake.wait_for(
@@ -518,20 +517,17 @@ def test_slack_a_reply_also_sent_to_the_channel_counts_and_its_edit_edits_it(
 
 def test_slack_an_edit_that_changes_nothing_is_no_edit_and_no_refusal(world: SlackWorld) -> None:
     ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
     said = "I would ask <https://example.org|the protocol> first"
-    ts, _ = world.reply(author, said, root.ref)
+    ts, _ = world.reply(author, said, root_ref)
     world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
     meetings.advance_phase(
         ctx, actor=Actor(world.workspace_id(), FACILITATOR), meeting_id=meeting_id
     )
 
-    assert world.edit(author, said, ts, root.ref)[0] == 200  # the link preview
-    world.edit(author, "I would ask HR first", ts, root.ref)  # a real change, too late
+    assert world.edit(author, said, ts, root_ref)[0] == 200  # the link preview
+    world.edit(author, "I would ask HR first", ts, root_ref)  # a real change, too late
     world.fake.wait_for(
         lambda: [c for c in world.fake.calls if "can no longer be changed" in json.dumps(c.args)],
         what="the refusal of the real change",
@@ -671,16 +667,12 @@ def test_slack_a_reply_in_a_slack_connect_channel_counts_and_the_partner_gets_no
     from core.storage.tables import workspaces
     from tests.support.slack_fake import fixture
 
-    ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     author = meeting(world, meeting_id).current_round.order[0]  # type: ignore[union-attr]
     reply = fixture("slack_connect_thread_reply")
     assert reply["team_id"] != reply["authorizations"][0]["team_id"]  # the partner's envelope
     reply["event"].update(
-        user=author, channel=CHANNEL, thread_ts=root.ref, text="Who else was on shift?"
+        user=author, channel=CHANNEL, thread_ts=root_ref, text="Who else was on shift?"
     )
     assert world.sender.event(reply)[0] == 200
     world.fake.wait_for(lambda: meeting(world, meeting_id).contributions, what="contribution")
@@ -949,24 +941,20 @@ def _thread_posts(world: SlackWorld, root: str) -> list[str]:
 def test_slack_write_first_is_public_in_the_thread_private_in_the_form_revealed_when_all_wrote(
     world: SlackWorld,
 ) -> None:
-    ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     held = meeting(world, meeting_id)
     assert held.phase is not None and held.phase.write_first and held.current_round is not None
     first, *others = held.current_round.order
 
     # 1: a thread reply is in the channel at once; it counts, and its author hears so
-    world.reply(first, "In the thread: I would call the family", root.ref)
+    world.reply(first, "In the thread: I would call the family", root_ref)
     world.fake.wait_for(
         lambda: _told(world, first, "visible to everyone in the channel now"), what="the answer"
     )
     for number, person in enumerate(others, start=1):
         opened = len(world.fake.of("views.open"))
         value = a.meeting_value(meeting_id, held.position)
-        world.click(person, a.MEETING_CONTRIBUTE, value, root.ref)
+        world.click(person, a.MEETING_CONTRIBUTE, value, root_ref)
         world.fake.wait_for(lambda n=opened: len(world.fake.of("views.open")) > n, what="form")
         form = world.opened_view(a.FORM_CONTRIBUTE)
         world.submit(person, form, {a.INPUT_TEXT: f"Privately: {person} would wait a day"})
@@ -976,7 +964,7 @@ def test_slack_write_first_is_public_in_the_thread_private_in_the_form_revealed_
         )
         if person != others[-1]:
             settle(world)
-            assert not [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+            assert not [p for p in _thread_posts(world, root_ref) if "Privately:" in p]
             world.fake.wait_for(
                 lambda p=person: _told(world, p, "Only you can see your contribution"),
                 what="the private answer",
@@ -984,11 +972,11 @@ def test_slack_write_first_is_public_in_the_thread_private_in_the_form_revealed_
 
     # 4: everyone due has written: revealed at once, the chair has not moved on
     world.fake.wait_for(
-        lambda: [p for p in _thread_posts(world, root.ref) if "Privately:" in p], what="reveal"
+        lambda: [p for p in _thread_posts(world, root_ref) if "Privately:" in p], what="reveal"
     )
     finish(world)
     assert meeting(world, meeting_id).phase_index == held.phase_index
-    [reveal] = [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+    [reveal] = [p for p in _thread_posts(world, root_ref) if "Privately:" in p]
     assert all(f"Privately: {person} would wait a day" in reveal for person in others)
     assert "In the thread: I would call the family" not in reveal  # in the thread already
     last = others[-1]
@@ -1057,20 +1045,14 @@ def _teams_told(teams: TeamsHarness, words: str) -> list[str]:
 def test_teams_write_first_is_public_in_the_thread_private_in_the_form_revealed_when_all_wrote(
     teams: TeamsHarness,
 ) -> None:
-    ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
-    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
-    teams.deliver()
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    _ws, _group_id, meeting_id, root_ref = _teams_opened(teams)
     held = teams.meeting()
     first, *others = held.current_round.order
 
     # 1: a thread reply is in the channel at once; it counts, and its author hears so
     body = teams.ok(
         teams.channel_message(
-            first, "<at>Intervision</at> In the thread: I would call", root=root.ref
+            first, "<at>Intervision</at> In the thread: I would call", root=root_ref
         )
     )
     teams.deliver()
@@ -1079,7 +1061,7 @@ def test_teams_write_first_is_public_in_the_thread_private_in_the_form_revealed_
     for person in others:
         calls = len(teams.connector.calls)
         value = {"value": a.meeting_value(meeting_id, held.position)}
-        body = teams.ok(teams.card_action(person, a.MEETING_CONTRIBUTE, value, reply_to=root.ref))
+        body = teams.ok(teams.card_action(person, a.MEETING_CONTRIBUTE, value, reply_to=root_ref))
         teams.deliver()
         [form] = [
             card
@@ -1102,7 +1084,7 @@ def test_teams_write_first_is_public_in_the_thread_private_in_the_form_revealed_
     thread = [
         json.dumps(c.body)
         for c in teams.connector.sent("POST")
-        if c.path == f"/v3/conversations/{TEAMS_CHANNEL};messageid={root.ref}/activities"
+        if c.path == f"/v3/conversations/{TEAMS_CHANNEL};messageid={root_ref}/activities"
     ]
     [reveal] = [p for p in thread if "Privately:" in p]
     for person in others:
@@ -1293,20 +1275,15 @@ def test_teams_an_edit_that_changes_nothing_is_no_edit_and_no_refusal(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
-    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
-    teams.deliver()
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    ws, _group_id, meeting_id, root_ref = _teams_opened(teams)
     author = teams.meeting().current_round.order[0]
     said = "<at>Intervision</at> I would ask <b>the protocol</b> first"
-    reply = teams.channel_message(author, said, root=root.ref)
+    reply = teams.channel_message(author, said, root=root_ref)
     teams.ok(reply)
     meetings.advance_phase(ctx, actor=Actor(ws, "aad-f"), meeting_id=meeting_id)
     before = len(teams.connector.calls)
 
-    teams.ok(teams.edit(author, reply["id"], said, root=root.ref))  # nothing changed
+    teams.ok(teams.edit(author, reply["id"], said, root=root_ref))  # nothing changed
 
     refused = [
         c
@@ -1321,18 +1298,14 @@ def test_teams_an_edit_that_changes_nothing_is_no_edit_and_no_refusal(
 def test_slack_a_write_first_round_is_revealed_once_everyone_due_has_written_or_passed(
     world: SlackWorld,
 ) -> None:
-    ctx = world.app.ctx
-    meeting_id = _opened(ctx, world.workspace_id(), world.add_group(), MEMBERS, FACILITATOR)
-    settle(world)
-    root = queries.meeting_post(ctx, meeting_id=meeting_id)
-    assert root is not None and root.ref is not None
+    meeting_id, root_ref = _slack_opened(world)
     held = meeting(world, meeting_id)
     assert held.current_round is not None
     *writers, passer = held.current_round.order
     for person in writers:  # written privately, through the form the card's button opens
         opened = len(world.fake.of("views.open"))
         world.click(
-            person, a.MEETING_CONTRIBUTE, a.meeting_value(meeting_id, held.position), root.ref
+            person, a.MEETING_CONTRIBUTE, a.meeting_value(meeting_id, held.position), root_ref
         )
         world.fake.wait_for(lambda n=opened: len(world.fake.of("views.open")) > n, what="form")
         form = world.opened_view(a.FORM_CONTRIBUTE)
@@ -1341,13 +1314,13 @@ def test_slack_a_write_first_round_is_revealed_once_everyone_due_has_written_or_
         lambda: len(meeting(world, meeting_id).contributions) == len(writers), what="writes"
     )
     settle(world)
-    assert not [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+    assert not [p for p in _thread_posts(world, root_ref) if "Privately:" in p]
 
-    world.click(passer, a.MEETING_PASS, a.meeting_value(meeting_id, held.position), root.ref)
+    world.click(passer, a.MEETING_PASS, a.meeting_value(meeting_id, held.position), root_ref)
     world.fake.wait_for(
-        lambda: [p for p in _thread_posts(world, root.ref) if "Privately:" in p], what="reveal"
+        lambda: [p for p in _thread_posts(world, root_ref) if "Privately:" in p], what="reveal"
     )
     finish(world)
     assert meeting(world, meeting_id).phase_index == held.phase_index  # the chair did nothing
-    [reveal] = [p for p in _thread_posts(world, root.ref) if "Privately:" in p]
+    [reveal] = [p for p in _thread_posts(world, root_ref) if "Privately:" in p]
     assert all(f"Privately: {person} would wait" in reveal for person in writers)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
@@ -101,20 +100,7 @@ class SqlMeetings(SqlRepository):
 
     def current(self, group_id: int) -> Meeting | None:
         """The group's meeting that is running, else the next planned one, else None."""
-        of_group = select(meetings).where(meetings.c.group_id == group_id).limit(1)
-        running = self._load(
-            of_group.where(meetings.c.state.in_([state.value for state in ACTIVE])).order_by(
-                meetings.c.sequence.desc()
-            )
-        )
-        if running:
-            return running[0]
-        planned = self._load(
-            of_group.where(meetings.c.state == MeetingState.PLANNED.value).order_by(
-                meetings.c.scheduled_at, meetings.c.sequence
-            )
-        )
-        return planned[0] if planned else None
+        return self.current_of([group_id]).get(group_id)
 
     def current_of(self, group_ids: Collection[int]) -> dict[int, Meeting]:
         """``current`` of each group: its running meeting, else its next planned one."""
@@ -135,7 +121,7 @@ class SqlMeetings(SqlRepository):
         """Three queries: the meetings' states and participants (no contributions), who
         spoke in each meeting held, and the ratings summed per group."""
         ids = list(group_ids)
-        figures = {group_id: _Tally() for group_id in ids}
+        figures: dict[int, Counter[str]] = {group_id: Counter() for group_id in ids}
         if not ids:
             return {}
         held = [state.value for state in HELD]
@@ -150,10 +136,10 @@ class SqlMeetings(SqlRepository):
         for meeting_id, group_id, state, people in rows:
             tally = figures[group_id]
             if state == MeetingState.PLANNED.value:
-                tally.planned += 1
+                tally["planned"] += 1
                 continue
-            tally.held += 1
-            tally.expected += len(people)
+            tally["held"] += 1
+            tally["expected"] += len(people)
             participants[meeting_id] = set(people)
             group_of[meeting_id] = group_id
         held_ids = (
@@ -168,7 +154,7 @@ class SqlMeetings(SqlRepository):
         )
         for meeting_id, author in spoke:
             if author in participants.get(meeting_id, ()):
-                figures[group_of[meeting_id]].present += 1
+                figures[group_of[meeting_id]]["present"] += 1
         rated = self.connection.execute(
             select(meetings.c.group_id, func.sum(contributions.c.score), func.count())
             .join(meetings, meetings.c.id == contributions.c.meeting_id)
@@ -181,8 +167,8 @@ class SqlMeetings(SqlRepository):
             .group_by(meetings.c.group_id)
         )
         for group_id, total, count in rated:
-            figures[group_id].score_sum, figures[group_id].score_count = int(total), int(count)
-        return {group_id: tally.frozen() for group_id, tally in figures.items()}
+            figures[group_id].update(score_sum=int(total), score_count=int(count))
+        return {group_id: MeetingFigures(**tally) for group_id, tally in figures.items()}
 
     def last_held(self, group_id: int, *, before: int) -> Meeting | None:
         """The group's latest meeting held to its end with a sequence below ``before``."""
@@ -261,16 +247,3 @@ def _precedence(meeting: Meeting) -> tuple[int, float, int]:
     if meeting.state is not MeetingState.PLANNED:
         return (0, 0.0, -meeting.sequence)
     return (1, meeting.scheduled_at.timestamp(), meeting.sequence)
-
-
-@dataclass
-class _Tally:
-    held: int = 0
-    planned: int = 0
-    expected: int = 0
-    present: int = 0
-    score_sum: int = 0
-    score_count: int = 0
-
-    def frozen(self) -> MeetingFigures:
-        return MeetingFigures(**asdict(self))
