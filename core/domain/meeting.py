@@ -106,6 +106,9 @@ class Meeting(Aggregate):
     method_id: str
     state: MeetingState = MeetingState.PLANNED
     scheduled_at: datetime
+    time_zone: str | None = None
+    """The IANA zone its time was planned in: its preparation tasks are due in that zone's
+    wall-clock time (None: planned before zones were kept; the workspace's then)."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     chair: PersonRef | None = None
@@ -191,14 +194,30 @@ class Meeting(Aggregate):
     # ------------------------------------------------------------- scheduling
 
     @classmethod
-    def schedule(cls, *, group_id: int, sequence: int, method: Method, at: datetime) -> Meeting:
-        meeting = cls(group_id=group_id, sequence=sequence, method_id=method.id, scheduled_at=at)
+    def schedule(
+        cls,
+        *,
+        group_id: int,
+        sequence: int,
+        method: Method,
+        at: datetime,
+        time_zone: str | None = None,
+    ) -> Meeting:
+        meeting = cls(
+            group_id=group_id,
+            sequence=sequence,
+            method_id=method.id,
+            scheduled_at=at,
+            time_zone=time_zone,
+        )
         meeting._record(MeetingScheduled(at=at))
         return meeting
 
-    def reschedule(self, at: datetime) -> None:
+    def reschedule(self, at: datetime, *, time_zone: str | None = None) -> None:
+        """Move it to ``at`` (planned in ``time_zone``, if said)."""
         self._require(MeetingState.PLANNED, key="meeting.not_planned")
         self.scheduled_at = at
+        self.time_zone = time_zone or self.time_zone
         self._record(MeetingRescheduled(at=at))
 
     def cancel(self, now: datetime) -> None:

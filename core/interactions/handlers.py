@@ -322,7 +322,11 @@ def _schedule_form(call: Call, intent: i.OpenScheduleForm) -> Reply:
 def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
     if intent.meeting_id is not None:
         meeting = meetings.reschedule_meeting(
-            call.ctx, actor=intent.actor, meeting_id=intent.meeting_id, at=intent.at
+            call.ctx,
+            actor=intent.actor,
+            meeting_id=intent.meeting_id,
+            at=intent.at,
+            time_zone=intent.zone,
         )
     else:
         meeting = meetings.schedule_meeting(
@@ -331,6 +335,7 @@ def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
             group_id=intent.group_id,
             at=intent.at,
             method_id=intent.method_id,
+            time_zone=intent.zone,
         )
     zone = ZoneInfo(intent.zone or "UTC")
     local = meeting.scheduled_at.astimezone(zone)

@@ -39,9 +39,17 @@ def save_meeting(uow: UnitOfWork, meeting: Meeting) -> None:
 
 
 def schedule_meeting(
-    ctx: Context, *, actor: Actor, group_id: int, at: datetime, method_id: str | None = None
+    ctx: Context,
+    *,
+    actor: Actor,
+    group_id: int,
+    at: datetime,
+    method_id: str | None = None,
+    time_zone: str | None = None,
 ) -> Meeting:
-    """Plan the group's next meeting and give every member their preparation tasks."""
+    """Plan the group's next meeting and give every member their preparation tasks, due in
+    the wall-clock time of ``time_zone`` (the zone it was planned in; default the
+    workspace's)."""
     at = as_utc(at)
     if at < ctx.clock.now():
         raise NotPossibleNow("meeting.in_the_past")
@@ -50,16 +58,17 @@ def schedule_meeting(
         rules.require_same_workspace(actor, group)
         rules.require_lead(actor, group)
         method = ctx.methods.get(method_id or group.method_id)
+        zone = time_zone or uow.workspaces.get(group.workspace_id).time_zone
         meeting = uow.meetings.add(
             Meeting.schedule(
                 group_id=group_id,
                 sequence=uow.meetings.next_sequence(group_id),
                 method=method,
                 at=at,
+                time_zone=zone,
             )
         )
         assert meeting.id is not None
-        zone = uow.workspaces.get(group.workspace_id).time_zone
         for person in group.members:
             for kind in MEMBER_TASKS:
                 uow.tasks.add(
@@ -71,15 +80,19 @@ def schedule_meeting(
         return meeting
 
 
-def reschedule_meeting(ctx: Context, *, actor: Actor, meeting_id: int, at: datetime) -> Meeting:
+def reschedule_meeting(
+    ctx: Context, *, actor: Actor, meeting_id: int, at: datetime, time_zone: str | None = None
+) -> Meeting:
+    """Move a planned meeting; its tasks move with it, in the wall-clock time of the zone it
+    is now planned in."""
     at = as_utc(at)
     if at < ctx.clock.now():
         raise NotPossibleNow("meeting.in_the_past")
 
     def step(uow: UnitOfWork, meeting: Meeting) -> None:
-        meeting.reschedule(at)
+        meeting.reschedule(at, time_zone=time_zone)
         group = uow.groups.get(meeting.group_id)
-        zone = uow.workspaces.get(group.workspace_id).time_zone
+        zone = meeting.time_zone or uow.workspaces.get(group.workspace_id).time_zone
         for task in uow.tasks.for_meeting(meeting_id):
             task.follow_meeting(at, zone)
             uow.tasks.save(task)

@@ -95,6 +95,7 @@ meetings = Table(
     Column("method_id", String(64), nullable=False),
     Column("state", String(32), nullable=False),
     Column("scheduled_at", UTCDateTime, nullable=False),
+    Column("time_zone", String(64), nullable=True),
     Column("started_at", UTCDateTime, nullable=True),
     Column("ended_at", UTCDateTime, nullable=True),
     Column("chair", String(REF), nullable=True),

@@ -574,6 +574,8 @@ def _schedule_in(teams: TeamsHarness, zone: str | None, when: tuple[str, str]) -
         ("America/New_York", None, "2027-03-29T14:00", "2027-03-27T14:00"),
         # Amsterdam: summer time begins on 28 March; 10:00 two days before is 09:00 UTC
         ("Europe/Amsterdam", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-27T09:00"),
+        # the person's zone wins over the workspace's: 10:00 in Amsterdam, not New York
+        ("America/New_York", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-27T09:00"),
     ],
 )
 def test_teams_a_scheduled_meeting_and_its_tasks_keep_local_wall_clock_time(
@@ -591,7 +593,8 @@ def test_teams_a_scheduled_meeting_and_its_tasks_keep_local_wall_clock_time(
         teams.app.ctx, actor=Actor(ws, "", is_admin=True), time_zone=workspace_zone
     )
     answer = _schedule_in(teams, said_zone, ("2027-03-29", "10:00"))
-    assert "2027-03-29 10:00" in json.dumps(answer) and workspace_zone in json.dumps(answer)
+    used = said_zone or workspace_zone  # the person's zone, else the workspace's
+    assert "2027-03-29 10:00" in json.dumps(answer) and f"({used})" in json.dumps(answer)
     with teams.app.ctx.uow() as uow:
         [planned] = uow.meetings.for_group(group_id)
         tasks = uow.tasks.for_meeting(planned.id or 0)
@@ -1324,3 +1327,37 @@ def test_slack_a_write_first_round_is_revealed_once_everyone_due_has_written_or_
     assert meeting(world, meeting_id).phase_index == held.phase_index  # the chair did nothing
     [reveal] = [p for p in _thread_posts(world, root_ref) if "Privately:" in p]
     assert all(f"Privately: {person} would wait" in reveal for person in writers)
+
+
+# ---------------------------------------------------------------------------------------
+# Situation 9, the whole kind on Slack: the channel archived, or the app still not in it
+# after joining it: the start is told (in the group's language) and undone, not retried.
+
+
+@pytest.mark.parametrize(
+    ("error", "failures", "locale", "told"),
+    [
+        ("is_archived", 1, "en", "could not start the meeting"),
+        ("not_in_channel", 2, "nl", "kon de bijeenkomst van intervisiegroep"),
+    ],
+)
+def test_slack_a_start_the_channel_refuses_for_good_is_told_and_undone(
+    world: SlackWorld, error: str, failures: int, locale: str, told: str
+) -> None:
+    group_id = world.add_group(locale=locale)
+    settle(world)
+    for _ in range(failures):  # not_in_channel: the post, and again after joining
+        world.fake.fail_next("chat.postMessage", error)
+
+    world.command(FACILITATOR, "start")
+    world.fake.wait_for(lambda: _notices(world, FACILITATOR, told), what="the notice")
+    finish(world)
+    [notice] = _notices(world, FACILITATOR, told)
+    assert error in notice
+    posts = [c for c in world.fake.of("chat.postMessage") if c.args["channel"] == CHANNEL]
+    assert len(posts) == failures  # never retried in vain
+    if error == "not_in_channel":
+        assert len(world.fake.of("conversations.join")) == 1
+    with world.app.ctx.uow() as uow:
+        [planned] = uow.meetings.for_group(group_id)
+    assert planned.state.value == "planned"
