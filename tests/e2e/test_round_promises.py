@@ -1361,3 +1361,60 @@ def test_slack_a_start_the_channel_refuses_for_good_is_told_and_undone(
     with world.app.ctx.uow() as uow:
         [planned] = uow.meetings.for_group(group_id)
     assert planned.state.value == "planned"
+
+
+def _elsewhere(activity: dict[str, Any], conversation: str, kind: str) -> dict[str, Any]:
+    """``activity`` as sent in another conversation: a group chat, or another channel."""
+    activity["conversation"].update(id=conversation, conversationType=kind)
+    data = activity["channelData"]
+    if kind == "channel":
+        data.update(teamsChannelId=conversation, channel={"id": conversation})
+    else:
+        for key in ("teamsChannelId", "teamsTeamId", "channel", "team"):
+            data.pop(key, None)
+    return activity
+
+
+@pytest.mark.parametrize(
+    ("conversation", "kind", "answer"),
+    [
+        ("19:chat-of-three@thread.v2", "groupChat", "takes place in its group"),
+        ("19:another-channel@thread.tacv2", "channel", "no intervision group in this channel"),
+    ],
+)
+def test_teams_start_in_a_chat_or_a_channel_without_a_group_is_answered_and_starts_nothing(
+    teams: TeamsHarness, conversation: str, kind: str, answer: str
+) -> None:
+    people = [f"aad-{n}" for n in range(1, 6)]
+    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    teams.deliver()
+    before = len(teams.connector.calls)
+    activity = teams.channel_message("aad-1", "<at>Intervision</at> start")
+    body = teams.ok(_elsewhere(activity, conversation, kind))
+    teams.deliver()
+
+    said = json.dumps(body) + json.dumps([c.body for c in teams.connector.calls[before:]])
+    assert answer in said
+    assert all(TEAMS_CHANNEL not in c.path for c in teams.connector.calls[before:])
+    with teams.app.ctx.uow() as uow:
+        assert uow.meetings.for_group(group_id) == []
+
+
+def test_slack_start_in_a_group_direct_message_is_answered_there_and_starts_nothing(
+    world: SlackWorld,
+) -> None:
+    group_id = world.add_group()
+    settle(world)
+    before = len(_answers(world))
+    status, body = world.command(MEMBERS[0], "start", channel="G0MPIM00001")  # a group DM
+    assert status == 200
+    world.fake.wait_for(
+        lambda: len(_answers(world)) > before or b"no intervision group" in body,
+        what="the answer",
+    )
+    finish(world)
+    said = body.decode() + "".join(_answers(world)[before:])
+    assert "no intervision group in this channel" in said
+    assert not [c for c in world.fake.of("chat.postMessage") if c.args["channel"] == CHANNEL]
+    with world.app.ctx.uow() as uow:
+        assert uow.meetings.for_group(group_id) == []
