@@ -337,7 +337,7 @@ def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
             method_id=intent.method_id,
             time_zone=intent.zone,
         )
-    zone = ZoneInfo(intent.zone or "UTC")
+    zone = ZoneInfo(meeting.time_zone or intent.zone or "UTC")  # the zone it was planned in
     local = meeting.scheduled_at.astimezone(zone)
     reply = call.notice("meeting.scheduled_notice", when=f"{local:%Y-%m-%d %H:%M} ({zone.key})")
     return reply.model_copy(update={"meeting_id": meeting.id})

@@ -65,11 +65,17 @@ def _slack_opened(world: SlackWorld) -> tuple[int, str]:
 TEAMS_PEOPLE = [f"aad-{n}" for n in range(1, 6)]
 
 
+def _teams_group(teams: TeamsHarness) -> tuple[int, int]:
+    """A Teams group of five (facilitator ``aad-f``), all of whom wrote in its channel:
+    (workspace id, group id)."""
+    return teams.group(TEAMS_PEOPLE, introduce=(*TEAMS_PEOPLE, "aad-f"))
+
+
 def _teams_opened(teams: TeamsHarness) -> tuple[int, int, int, str]:
-    """``_opened`` in a Teams group of five (facilitator ``aad-f``), delivered:
-    (workspace id, group id, meeting id, its message's id)."""
+    """``_opened`` in ``_teams_group``, delivered: (workspace id, group id, meeting id, its
+    message's id)."""
     ctx = teams.app.ctx
-    ws, group_id = teams.group(TEAMS_PEOPLE, introduce=(*TEAMS_PEOPLE, "aad-f"))
+    ws, group_id = _teams_group(teams)
     meeting_id = _opened(ctx, ws, group_id, TEAMS_PEOPLE, "aad-f")
     teams.deliver()
     root = queries.meeting_post(ctx, meeting_id=meeting_id)
@@ -332,10 +338,9 @@ def test_teams_a_long_reveal_goes_in_several_messages_each_within_the_limit(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    ws, group_id = _teams_group(teams)
     _group_method(ctx, group_id, "socratic")
-    meeting_id = _socratic_round(ctx, ws, group_id, people, "aad-f")
+    meeting_id = _socratic_round(ctx, ws, group_id, TEAMS_PEOPLE, "aad-f")
     teams.deliver()
     root = queries.meeting_post(ctx, meeting_id=meeting_id)
     assert root is not None
@@ -386,15 +391,14 @@ def test_teams_a_message_refused_as_too_large_is_parked_and_the_chair_told(
     """Should a page still be over the limit (a tenant that refuses smaller activities),
     the refusal is not retried in vain and the chair and facilitator hear of it."""
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    ws, group_id = _teams_group(teams)
     _group_method(ctx, group_id, "socratic")
 
     def tighten() -> None:  # everything before the reveal is delivered first
         teams.deliver()
         teams.connector.max_activity_bytes = 4_000
 
-    meeting_id = _socratic_round(ctx, ws, group_id, people, "aad-f", before_the_last=tighten)
+    meeting_id = _socratic_round(ctx, ws, group_id, TEAMS_PEOPLE, "aad-f", before_the_last=tighten)
     teams.deliver(strict=False)
     refused = [c for c in teams.connector.calls if c.path.endswith("/activities")]
     assert refused
@@ -587,8 +591,7 @@ def test_teams_a_scheduled_meeting_and_its_tasks_keep_local_wall_clock_time(
 ) -> None:
     from core.services import groups
 
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    ws, group_id = _teams_group(teams)
     groups.configure_workspace(
         teams.app.ctx, actor=Actor(ws, "", is_admin=True), time_zone=workspace_zone
     )
@@ -615,8 +618,7 @@ def test_teams_a_scheduled_meeting_and_its_tasks_keep_local_wall_clock_time(
 def test_teams_a_local_time_the_clocks_skip_or_repeat_is_refused(
     teams: TeamsHarness, when: tuple[str, str], said: str
 ) -> None:
-    people = [f"aad-{n}" for n in range(1, 6)]
-    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _, group_id = _teams_group(teams)
     answer = _schedule_in(teams, "Europe/Amsterdam", when)
     assert said in json.dumps(answer)
     with teams.app.ctx.uow() as uow:
@@ -645,8 +647,7 @@ def test_slack_start_in_a_direct_message_is_answered_there_and_starts_nothing(
 def test_teams_start_in_personal_chat_is_answered_there_and_starts_nothing(
     teams: TeamsHarness,
 ) -> None:
-    people = [f"aad-{n}" for n in range(1, 6)]
-    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _, group_id = _teams_group(teams)
     teams.deliver()  # the group's own channel check
     before = len(teams.connector.calls)
     teams.ok(teams.personal_message("aad-1", "start"))
@@ -803,10 +804,9 @@ def test_teams_a_member_who_left_the_channel_is_skipped_mid_round_and_the_facili
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    teams.connector.members = teams.roster([*people[:4], "aad-f"])  # aad-5 left the team
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
-    _opened(ctx, ws, group_id, people, "aad-f")  # a round open before the look
+    teams.connector.members = teams.roster([*TEAMS_PEOPLE[:4], "aad-f"])  # aad-5 left the team
+    ws, group_id = _teams_group(teams)
+    _opened(ctx, ws, group_id, TEAMS_PEOPLE, "aad-f")  # a round open before the look
     teams.deliver()
     now = teams.meeting()
     assert "aad-5" not in now.participants
@@ -897,8 +897,7 @@ def test_teams_the_next_meeting_opens_its_thread_with_last_times_first_step(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    ws, group_id = _teams_group(teams)
     _held_with_a_takeaway(ctx, ws, group_id, "aad-2", "aad-f")
     teams.deliver()
     before = len(teams.connector.sent("POST"))
@@ -1099,8 +1098,7 @@ def test_teams_a_turned_away_case_owner_is_told_the_thread_is_visible(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    ws, group_id = _teams_group(teams)
     _group_method(ctx, group_id, "troika")
     meeting_id = _opened_at(ctx, ws, group_id, "aad-2", "aad-f", phase="consultation")
     teams.deliver()
@@ -1189,9 +1187,8 @@ def test_teams_ending_or_calling_off_a_meeting_opens_the_question_first(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
-    meeting_id = _opened(ctx, ws, group_id, people, "aad-f")
+    ws, group_id = _teams_group(teams)
+    meeting_id = _opened(ctx, ws, group_id, TEAMS_PEOPLE, "aad-f")
     teams.deliver()
     posted = [c.body for c in teams.connector.calls if "End meeting" in json.dumps(c.body)]
     shown = [
@@ -1220,8 +1217,7 @@ def _states(teams: TeamsHarness, group_id: int) -> list[str]:
 
 def test_teams_calling_off_a_meeting_opens_the_question_first(teams: TeamsHarness) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    ws, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    ws, group_id = _teams_group(teams)
     meetings.start_meeting(ctx, actor=Actor(ws, "aad-f"), group_id=group_id)
     teams.deliver()
     posted = [c.body for c in teams.connector.calls if "Call off" in json.dumps(c.body)]
@@ -1250,8 +1246,7 @@ def test_teams_start_in_a_channel_closed_to_the_app_is_told_and_undone(
     teams: TeamsHarness,
 ) -> None:
     ctx = teams.app.ctx
-    people = [f"aad-{n}" for n in range(1, 6)]
-    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _, group_id = _teams_group(teams)
     teams.deliver()
     teams.connector.fail_next = [(403, {})]  # the roster: the app is not in the team
     before = len(teams.connector.calls)
@@ -1385,8 +1380,7 @@ def _elsewhere(activity: dict[str, Any], conversation: str, kind: str) -> dict[s
 def test_teams_start_in_a_chat_or_a_channel_without_a_group_is_answered_and_starts_nothing(
     teams: TeamsHarness, conversation: str, kind: str, answer: str
 ) -> None:
-    people = [f"aad-{n}" for n in range(1, 6)]
-    _, group_id = teams.group(people, introduce=(*people, "aad-f"))
+    _, group_id = _teams_group(teams)
     teams.deliver()
     before = len(teams.connector.calls)
     activity = teams.channel_message("aad-1", "<at>Intervision</at> start")
