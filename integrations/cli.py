@@ -196,8 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--platform", choices=[p.value for p in Platform])
     listing.add_argument("--workspace", help="only this workspace's groups (with --platform)")
 
-    from integrations import cli_outbox, cli_privacy  # they build on this module, now loaded
+    # They build on this module, now loaded.
+    from integrations import cli_outbox, cli_planning, cli_privacy
 
+    cli_planning.add_commands(commands)
     cli_privacy.add_commands(commands)
     cli_outbox.add_commands(commands)
     return parser

@@ -27,6 +27,7 @@ from core.storage.engine import BACKGROUND, REQUESTS, database_url, make_engine
 from core.storage.health import DatabaseProbe
 from core.storage.migrate import upgrade
 from core.storage.wakeups import Listener
+from integrations import calendar_feed
 from integrations.health import Health
 from integrations.settings import Settings
 from integrations.wsgi import Router
@@ -115,6 +116,7 @@ def build_app(
     )
     app.router.mount("/healthz", app.health.healthz)
     app.router.mount("/readyz", app.health.readyz)
+    app.router.mount(calendar_feed.PREFIX, calendar_feed.CalendarFeeds(ctx))
     app.retention = RetentionJob(
         delivering,
         default_days=settings.INTERVISION_RETENTION_DAYS,

@@ -109,6 +109,10 @@ class Meeting(Aggregate):
     time_zone: str | None = None
     """The IANA zone its time was planned in: its preparation tasks are due in that zone's
     wall-clock time (None: planned before zones were kept; the workspace's then)."""
+    trajectory_id: int | None = None
+    """The trajectory it was planned in, if any."""
+    revision: int = 0
+    """How often its time changed or it was called off (a calendar's SEQUENCE)."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     chair: PersonRef | None = None
@@ -202,6 +206,7 @@ class Meeting(Aggregate):
         method: Method,
         at: datetime,
         time_zone: str | None = None,
+        trajectory_id: int | None = None,
     ) -> Meeting:
         meeting = cls(
             group_id=group_id,
@@ -209,6 +214,7 @@ class Meeting(Aggregate):
             method_id=method.id,
             scheduled_at=at,
             time_zone=time_zone,
+            trajectory_id=trajectory_id,
         )
         meeting._record(MeetingScheduled(at=at))
         return meeting
@@ -218,6 +224,7 @@ class Meeting(Aggregate):
         self._require(MeetingState.PLANNED, key="meeting.not_planned")
         self.scheduled_at = at
         self.time_zone = time_zone or self.time_zone
+        self.revision += 1
         self._record(MeetingRescheduled(at=at))
 
     def cancel(self, now: datetime) -> None:
@@ -229,6 +236,7 @@ class Meeting(Aggregate):
         )
         self.state = MeetingState.CANCELLED
         self.ended_at = now
+        self.revision += 1
         self._record(MeetingCancelled())
 
     # ---------------------------------------------------------------- starting

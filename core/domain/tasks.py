@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
 from core.domain.common import PersonRef
 from core.domain.errors import NotAllowed, NotPossibleNow
+from core.domain.times import local_offset
 
 
 class TaskKind(StrEnum):
@@ -33,13 +33,6 @@ DUE_OFFSET: dict[TaskKind, timedelta] = {
     TaskKind.WRITE_REFLECTION: timedelta(days=2),
 }
 """When each task is due, relative to the meeting's start: about an hour of work in all."""
-
-
-def local_offset(moment: datetime, offset: timedelta, zone: str) -> datetime:
-    """``offset`` from ``moment`` in local wall-clock time in ``zone``, in UTC: two days
-    before 10:00 is 10:00 two days before, across a daylight-saving change (Python adds a
-    timedelta to an aware datetime in its wall-clock time; the UTC offset follows)."""
-    return (moment.astimezone(ZoneInfo(zone)) + offset).astimezone(UTC)
 
 
 class PreparationTask(BaseModel):

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.domain.common import is_ref, strip_control
 from core.domain.errors import InvalidInput
+from core.domain.times import wall_clock
 from core.views.actions import id_number
 
 E = TypeVar("E")
@@ -118,7 +119,7 @@ class FormValues:
         if not EARLIEST <= moment.date() <= LATEST:
             raise bad
         if moment.tzinfo is None:
-            moment = _wall_clock(moment, _zone(zone), input_id)
+            moment = wall_clock(moment, _zone(zone), input_id)
         return moment
 
     # ------------------------------------------------------------------ state
@@ -144,18 +145,6 @@ def _known(input_id: str, kind: Callable[[str], E], text: str) -> E:
         return kind(text)
     except (ValueError, TypeError):
         raise InvalidInput("input.unknown_choice", field=input_id, value=text[:40]) from None
-
-
-def _wall_clock(naive: datetime, zone: ZoneInfo, input_id: str) -> datetime:
-    """A local time in ``zone``; refused when the clocks skip it (spring forward) or show
-    it twice (fall back), rather than guessed."""
-    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
-    shown = f"{naive:%Y-%m-%d %H:%M}"
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        raise InvalidInput("input.time_skipped", field=input_id, value=shown, zone=zone.key)
-    if first.utcoffset() != second.utcoffset():
-        raise InvalidInput("input.time_twice", field=input_id, value=shown, zone=zone.key)
-    return first
 
 
 def _zone(name: str | None) -> ZoneInfo:

@@ -11,6 +11,7 @@ from core.domain.common import PersonRef, as_utc
 from core.domain.errors import NotAllowed, NotPossibleNow
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
+from core.domain.method import Method
 from core.domain.tasks import PreparationTask, TaskKind
 from core.services import notify, rules
 from core.services.context import Actor, Context
@@ -56,28 +57,45 @@ def schedule_meeting(
     with ctx.uow() as uow:
         group = uow.groups.get(group_id)
         rules.require_same_workspace(actor, group)
-        rules.require_lead(actor, group)
+        rules.require_planner(actor, group)
         method = ctx.methods.get(method_id or group.method_id)
         zone = time_zone or uow.workspaces.get(group.workspace_id).time_zone
-        meeting = uow.meetings.add(
-            Meeting.schedule(
-                group_id=group_id,
-                sequence=uow.meetings.next_sequence(group_id),
-                method=method,
-                at=at,
-                time_zone=zone,
-            )
-        )
-        assert meeting.id is not None
-        for person in group.members:
-            for kind in MEMBER_TASKS:
-                uow.tasks.add(
-                    PreparationTask.for_meeting(
-                        meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
-                    )
-                )
+        meeting = plan_meeting(uow, group, method, at=at, zone=zone)
         uow.commit()
         return meeting
+
+
+def plan_meeting(
+    uow: UnitOfWork,
+    group: Group,
+    method: Method,
+    *,
+    at: datetime,
+    zone: str,
+    trajectory_id: int | None = None,
+) -> Meeting:
+    """Add a planned meeting of ``group`` at ``at`` (UTC) and every member's preparation
+    tasks, due in the wall-clock time of ``zone``; not committed."""
+    assert group.id is not None
+    meeting = uow.meetings.add(
+        Meeting.schedule(
+            group_id=group.id,
+            sequence=uow.meetings.next_sequence(group.id),
+            method=method,
+            at=at,
+            time_zone=zone,
+            trajectory_id=trajectory_id,
+        )
+    )
+    assert meeting.id is not None
+    for person in group.members:
+        for kind in MEMBER_TASKS:
+            uow.tasks.add(
+                PreparationTask.for_meeting(
+                    meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
+                )
+            )
+    return meeting
 
 
 def reschedule_meeting(
@@ -97,7 +115,7 @@ def reschedule_meeting(
             task.follow_meeting(at, zone)
             uow.tasks.save(task)
 
-    return _lead(ctx, actor, meeting_id, step)
+    return _plan(ctx, actor, meeting_id, step)
 
 
 def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
@@ -105,7 +123,7 @@ def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
         meeting.cancel(ctx.clock.now())
         _release_case(uow, meeting)
 
-    return _lead(ctx, actor, meeting_id, step)
+    return _plan(ctx, actor, meeting_id, step)
 
 
 @dataclass(frozen=True)
@@ -233,6 +251,18 @@ def publish_report(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
     """The facilitator or chair approves the report: it goes to the group's channel, and
     the aggregates (never content) to the managers' channel."""
     return _lead(ctx, actor, meeting_id, lambda uow, meeting: meeting.mark_reported())
+
+
+def _plan(
+    ctx: Context, actor: Actor, meeting_id: int, step: Callable[[UnitOfWork, Meeting], None]
+) -> Meeting:
+    """A change of plan (move, call off): load, check, change, save, notify."""
+    with ctx.uow() as uow:
+        group, meeting = load_meeting(uow, actor, meeting_id)
+        rules.require_planner(actor, group, meeting)
+        step(uow, meeting)
+        save_meeting(uow, meeting)
+        return meeting
 
 
 def _lead(

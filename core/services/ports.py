@@ -24,6 +24,7 @@ from core.domain.group import Group
 from core.domain.meeting import Meeting
 from core.domain.privacy import AuditEntry
 from core.domain.tasks import PreparationTask
+from core.domain.trajectory import Trajectory
 from core.domain.workspace import Workspace
 from core.views.vocabulary import Card, Form
 
@@ -98,6 +99,10 @@ class MeetingRepository(Protocol):
         """All meetings of a group, by sequence."""
         ...
 
+    def schedule_of(self, group_ids: Collection[int]) -> list[Meeting]:
+        """The groups' meetings by time, without their contributions (calendars, lists)."""
+        ...
+
     def current(self, group_id: int) -> Meeting | None:
         """The group's meeting that is running, else the next planned one, else None."""
         ...
@@ -125,6 +130,32 @@ class CaseRepository(Protocol):
     def add(self, case: Case) -> Case: ...
     def save(self, case: Case) -> None: ...
     def for_group(self, group_id: int, statuses: tuple[CaseStatus, ...] = ()) -> list[Case]: ...
+
+
+@dataclass(frozen=True)
+class FeedOwner:
+    """Whose calendar feed: one person's in a workspace, or one group's (never both)."""
+
+    workspace_id: int
+    person: PersonRef | None = None
+    group_id: int | None = None
+
+
+class TrajectoryRepository(Protocol):
+    def add(self, trajectory: Trajectory) -> Trajectory: ...
+    def get(self, trajectory_id: int) -> Trajectory: ...
+
+
+class CalendarFeeds(Protocol):
+    """The unguessable tokens of the calendar feeds: one per owner at a time."""
+
+    def token_of(self, owner: FeedOwner) -> str | None: ...
+    def add(self, owner: FeedOwner, token: str, *, now: datetime) -> None: ...
+    def revoke(self, owner: FeedOwner) -> int:
+        """Forget the owner's token (its link stops working); how many were forgotten."""
+        ...
+
+    def owner_of(self, token: str) -> FeedOwner | None: ...
 
 
 class GoalRepository(Protocol):
@@ -311,6 +342,8 @@ class UnitOfWork(Protocol):
     cases: CaseRepository
     goals: GoalRepository
     tasks: TaskRepository
+    trajectories: TrajectoryRepository
+    calendars: CalendarFeeds
     inbound: InboundEvents
     outbox: Outbox
     posts: MeetingPosts

@@ -34,7 +34,7 @@ from core.domain.privacy import AuditAction, AuditEntry, TextRemoval, stand_in
 from core.domain.tasks import PreparationTask
 from core.domain.workspace import Workspace
 from core.services.context import Actor, Context
-from core.services.ports import OutboxRecord, UnitOfWork
+from core.services.ports import FeedOwner, OutboxRecord, UnitOfWork
 
 EXPORT_FORMAT = "intervision.person-export/1"
 KINDS = (
@@ -48,6 +48,7 @@ KINDS = (
     "tasks",
     "conversations",
     "outbox",
+    "calendar_feeds",
 )
 """The kinds of rows an audit entry counts (``detail``), in the order they are shown."""
 
@@ -206,6 +207,9 @@ def erase_person(ctx: Context, *, actor: Actor, person: PersonRef, requested_by:
         counts["tasks"] = uow.privacy.delete_tasks(workspace_id, person)
         counts["conversations"] = uow.privacy.delete_conversation(workspace_id, person)
         counts["outbox"] = uow.privacy.delete_outbox(workspace_id, person)
+        counts["calendar_feeds"] = uow.calendars.revoke(
+            FeedOwner(workspace_id=workspace_id, person=person)
+        )
         done = {kind: n for kind, n in counts.items() if n}
         _audit(uow, AuditAction.ERASE, now, requested_by, workspace_id, person, done)
         uow.commit()

@@ -20,6 +20,15 @@ def require_group_manager(actor: Actor, group: Group) -> None:
         raise NotAllowed("rule.only_group_managers")
 
 
+def require_planner(actor: Actor, group: Group, meeting: Meeting | None = None) -> None:
+    """Meetings are planned, moved and called off by the facilitator or one of the group's
+    managers (they sponsor it; planning shows them no case), by whoever may lead the
+    meeting (``may_lead``), or by an admin."""
+    if actor.is_admin or actor.person in group.managers or may_lead(actor, group, meeting):
+        return
+    raise NotAllowed("rule.only_facilitator_or_manager")
+
+
 def may_lead(actor: Actor, group: Group, meeting: Meeting | None = None) -> bool:
     """The facilitator or the meeting's chair paces a meeting. Without a facilitator and
     without a chair yet, any member may lead (a self-steering group)."""
@@ -63,6 +72,19 @@ def report_for(actor: Actor, group: Group) -> str:
 def require_involved(actor: Actor, group: Group) -> None:
     """Members and the facilitator; managers never read case or contribution text."""
     if not group.is_involved(actor.person):
+        raise NotAllowed("rule.only_group_members")
+
+
+def require_calendar_reader(actor: Actor, group: Group | None, person: str | None) -> None:
+    """A person's calendar feed is theirs alone (or an admin's to hand out); a group's is
+    its members', facilitator's and managers' (times and method only: no case)."""
+    if actor.is_admin:
+        return
+    if group is None:
+        if actor.person != person:
+            raise NotAllowed("rule.only_own_calendar")
+        return
+    if not (group.is_involved(actor.person) or actor.person in group.managers):
         raise NotAllowed("rule.only_group_members")
 
 

@@ -86,6 +86,22 @@ group_people = Table(
     Index(None, "person"),
 )
 
+trajectories = Table(
+    "trajectories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False),
+    Column("first_local", String(16), nullable=False),  # YYYY-MM-DDTHH:MM, wall-clock time
+    Column("time_zone", String(64), nullable=False),
+    Column("rule", String(200), nullable=False),
+    Column("count", Integer, nullable=True),
+    Column("until", Date, nullable=True),
+    Column("method_id", String(64), nullable=False),
+    Column("planned_at", UTCDateTime, nullable=False),
+    Index(None, "group_id"),
+    sqlite_autoincrement=True,
+)
+
 meetings = Table(
     "meetings",
     metadata,
@@ -96,6 +112,8 @@ meetings = Table(
     Column("state", String(32), nullable=False),
     Column("scheduled_at", UTCDateTime, nullable=False),
     Column("time_zone", String(64), nullable=True),
+    Column("trajectory_id", Integer, ForeignKey("trajectories.id"), nullable=True),
+    Column("revision", Integer, nullable=False, server_default="0"),
     Column("started_at", UTCDateTime, nullable=True),
     Column("ended_at", UTCDateTime, nullable=True),
     Column("chair", String(REF), nullable=True),
@@ -186,6 +204,19 @@ preparation_tasks = Table(
     Column("status", String(16), nullable=False),
     UniqueConstraint("meeting_id", "person", "kind"),
     Index(None, "person", "status"),
+)
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("token", String(64), primary_key=True),
+    Column("workspace_id", Integer, ForeignKey("workspaces.id"), nullable=False),
+    # Whose feed: one person's (person) or one group's (group_id), never both.
+    Column("person", String(REF), nullable=True),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("(person IS NULL) <> (group_id IS NULL)", name="one_owner"),
+    UniqueConstraint("workspace_id", "person", "group_id"),
 )
 
 inbound_events = Table(

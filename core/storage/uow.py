@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from core.domain.events import Aggregate
 from core.services.ports import (
     AuditLog,
+    CalendarFeeds,
     CaseRepository,
     ConversationRefs,
     GoalRepository,
@@ -22,6 +23,7 @@ from core.services.ports import (
     PrivacyRecords,
     Publisher,
     TaskRepository,
+    TrajectoryRepository,
     UnitOfWork,
     WorkspaceRepository,
 )
@@ -38,6 +40,7 @@ from core.storage.repositories import (
     SqlWorkspaces,
 )
 from core.storage.repositories.privacy import SqlAudit, SqlPrivacy
+from core.storage.repositories.trajectories import SqlCalendarFeeds, SqlTrajectories
 from core.storage.wakeups import announce
 
 
@@ -57,6 +60,8 @@ class SqlUnitOfWork:
     cases: CaseRepository
     goals: GoalRepository
     tasks: TaskRepository
+    trajectories: TrajectoryRepository
+    calendars: CalendarFeeds
     inbound: InboundEvents
     outbox: Outbox
     posts: MeetingPosts
@@ -93,6 +98,8 @@ class SqlUnitOfWork:
         self.cases = SqlCases(connection, self._seen)
         self.goals = SqlGoals(connection)
         self.tasks = SqlTasks(connection)
+        self.trajectories = SqlTrajectories(connection)
+        self.calendars = SqlCalendarFeeds(connection)
         self.inbound = SqlInboundEvents(connection)
         self.outbox = self._outbox = SqlOutbox(connection)
         self.posts = SqlMeetingPosts(connection)

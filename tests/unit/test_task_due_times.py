@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.domain.tasks import PreparationTask, TaskKind, local_offset
+from core.domain.tasks import PreparationTask, TaskKind
+from core.domain.times import local_offset
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

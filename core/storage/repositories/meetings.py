@@ -98,6 +98,18 @@ class SqlMeetings(SqlRepository):
             select(meetings).where(meetings.c.group_id == group_id).order_by(meetings.c.sequence)
         )
 
+    def schedule_of(self, group_ids: Collection[int]) -> list[Meeting]:
+        """The groups' meetings by time, WITHOUT their contributions (one query): for
+        calendars and lists, which show when, not what was said."""
+        if not group_ids:
+            return []
+        rows = self.connection.execute(
+            select(meetings)
+            .where(meetings.c.group_id.in_(list(group_ids)))
+            .order_by(meetings.c.scheduled_at, meetings.c.id)
+        ).mappings()
+        return [meeting_from(row, ()) for row in rows]
+
     def current(self, group_id: int) -> Meeting | None:
         """The group's meeting that is running, else the next planned one, else None."""
         return self.current_of([group_id]).get(group_id)

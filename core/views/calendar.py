@@ -1,0 +1,126 @@
+"""A calendar feed as iCalendar (RFC 5545), with the ``icalendar`` library.
+
+Published, not sent (``METHOD:PUBLISH``): subscribed calendars poll it. Every meeting and
+every preparation deadline is a ``VEVENT`` (clients ignore ``VTODO`` and alarms in
+subscribed calendars; the reminders are ours to send) with a stable ``UID``, a
+``SEQUENCE`` raised on every change of time or on calling it off, ``STATUS:CANCELLED``
+instead of disappearing, and its local time with a ``TZID`` that has its ``VTIMEZONE``.
+Deadlines are transparent: they do not make anyone look busy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+from icalendar.enums import STATUS, TRANSP
+
+from core.domain.meeting import Meeting, MeetingState
+from core.domain.tasks import PreparationTask, TaskStatus
+from core.i18n import t
+from core.methods.loader import MethodLibrary
+from core.services.calendars import CalendarFeed
+
+PRODID = "-//Intervision//Intervision calendar//EN"
+DOMAIN = "intervision"
+"""The right-hand side of every UID: ``meeting-12@intervision``."""
+DEFAULT_MINUTES = 90
+"""A meeting whose method is no longer in the library."""
+DEADLINE = timedelta(minutes=30)
+REFRESH = timedelta(hours=1)
+"""How often a client should fetch the feed again (a hint: REFRESH-INTERVAL)."""
+
+
+def ical(feed: CalendarFeed, methods: MethodLibrary, *, now: datetime) -> bytes:
+    """The feed as an iCalendar document (UTF-8, CRLF line ends)."""
+    locale = feed.locale
+    if feed.owner.group_id is not None:
+        name = t("calendar.name_group", locale, group=feed.groups[feed.owner.group_id].name)
+    else:
+        name = t("calendar.name_person", locale)
+    calendar = Calendar.new(
+        prodid=PRODID,
+        method="PUBLISH",
+        name=name,
+        uid=_calendar_uid(feed),
+        refresh_interval=REFRESH,
+    )
+    meetings = {meeting.id: meeting for meeting in feed.meetings}
+    for meeting in feed.meetings:
+        calendar.add_component(_meeting_event(feed, meeting, methods, now))
+    for task in feed.tasks:
+        calendar.add_component(_task_event(feed, task, meetings[task.meeting_id], now))
+    calendar.add_missing_timezones()
+    document: bytes = calendar.to_ical()
+    return document
+
+
+def _meeting_event(
+    feed: CalendarFeed, meeting: Meeting, methods: MethodLibrary, now: datetime
+) -> Event:
+    locale = feed.locale
+    group = feed.groups[meeting.group_id]
+    method = methods.get(meeting.method_id) if meeting.method_id in methods else None
+    minutes = method.total_minutes if method else DEFAULT_MINUTES
+    start = _local(meeting.scheduled_at, meeting.time_zone or feed.zone)
+    return Event.new(
+        uid=f"meeting-{meeting.id}@{DOMAIN}",
+        sequence=meeting.revision,
+        stamp=now,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        summary=t("calendar.meeting", locale, group=group.name),
+        description=t(
+            "calendar.meeting_description",
+            locale,
+            number=meeting.sequence + 1,
+            group=group.name,
+            method=method.name(locale) if method else meeting.method_id,
+        ),
+        status=STATUS.CANCELLED if meeting.state is MeetingState.CANCELLED else STATUS.CONFIRMED,
+    )
+
+
+def _task_event(
+    feed: CalendarFeed, task: PreparationTask, meeting: Meeting, now: datetime
+) -> Event:
+    locale = feed.locale
+    group = feed.groups[meeting.group_id]
+    zone = meeting.time_zone or feed.zone
+    due = _local(task.due_at, zone)
+    called_off = meeting.state is MeetingState.CANCELLED or task.status is TaskStatus.SKIPPED
+    what = t(f"task.{task.kind.value}", locale)
+    return Event.new(
+        uid=f"task-{task.id}@{DOMAIN}",
+        sequence=meeting.revision,
+        stamp=now,
+        start=due - DEADLINE,
+        end=due,
+        summary=t(
+            "calendar.task_done" if task.status is TaskStatus.DONE else "calendar.task",
+            locale,
+            task=what,
+            group=group.name,
+        ),
+        description=t(
+            "calendar.task_description",
+            locale,
+            group=group.name,
+            when=f"{_local(meeting.scheduled_at, zone):%Y-%m-%d %H:%M} ({zone})",
+        ),
+        status=STATUS.CANCELLED if called_off else STATUS.CONFIRMED,
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def _calendar_uid(feed: CalendarFeed) -> str:
+    """Stable per owner, and saying nothing about them."""
+    owner = feed.owner
+    seed = f"{owner.workspace_id}:{owner.person or ''}:{owner.group_id or ''}"
+    return hashlib.sha256(seed.encode()).hexdigest()[:32]
