@@ -4,6 +4,7 @@ events to the outbox on commit and wakes the delivery worker (cosmicpython's boo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import Engine
 
@@ -20,11 +21,12 @@ def bootstrap(
     methods: MethodLibrary,
     clock: Clock | None = None,
     wake: Callable[[], None] | None = None,
+    public_url: str | None = None,
 ) -> Context:
-    """``wake`` is called after a commit that queued notifications."""
+    """``wake`` is called after a commit that queued notifications; ``public_url`` is where
+    the server is reached (links it hands out start with it)."""
     clock = clock or SystemClock()
-    return Context(
-        uow=make_uow_factory(engine, notify.publisher(clock), wake),
-        methods=methods,
-        clock=clock,
+    context = Context(
+        uow=make_uow_factory(engine, notify.publisher(clock), wake), methods=methods, clock=clock
     )
+    return replace(context, public_url=public_url.rstrip("/")) if public_url else context

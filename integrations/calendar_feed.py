@@ -14,10 +14,12 @@ from typing import Any
 
 from core.services import calendars
 from core.services.context import Context
-from core.views.calendar import ical
+from core.views.calendar import FEEDS, ical
 from integrations.wsgi import StartResponse, respond
 
-PREFIX = "/calendar"
+PREFIX = FEEDS
+"""Mounted here (``core.views.calendar`` says where the links point)."""
+
 PATH = re.compile(r"/calendar/([A-Za-z0-9_-]{16,64})\.ics")
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from core.domain.common import Locale, Platform
 from core.domain.errors import InvalidInput, NotFound
@@ -22,9 +21,8 @@ from core.i18n import t
 from core.services import calendars, meetings, trajectories
 from core.services.context import Actor, Context
 from core.services.ports import FeedOwner
+from core.views.calendar import feed_links
 from integrations import cli
-from integrations.calendar_feed import PREFIX
-from integrations.settings import Settings
 
 LOCAL_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
 
@@ -228,18 +226,9 @@ def _feed(args: argparse.Namespace, out: cli.Output, token_of: Callable[..., str
             out.locale = cli._workspace_locale(ctx, args.platform, external_id) or out.locale
         out.locale = args.locale or out.locale
         token = token_of(ctx, actor=actor, owner=owner)
-    https, webcal = feed_links(settings, token)
+    https, webcal = feed_links(ctx.public_url, token)
     print(t("cli.calendar_link", out.locale, https=https, webcal=webcal))
     return 0
-
-
-def feed_links(settings: Settings, token: str) -> tuple[str, str]:
-    """The feed's https link (or http on a local server) and its ``webcal://`` twin, which
-    asks the calendar app to subscribe."""
-    base = (settings.PUBLIC_BASE_URL or f"http://{settings.HOST}:{settings.PORT}").rstrip("/")
-    link = f"{base}{PREFIX}/{token}.ics"
-    parts = urlsplit(link)
-    return link, f"webcal://{parts.netloc}{parts.path}"
 
 
 # --- helpers ---------------------------------------------------------------------------------

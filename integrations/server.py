@@ -89,7 +89,7 @@ def build_app(
     library = methods or load_library(settings.INTERVISION_METHODS_DIR)
     clock = clock or SystemClock()
     wake = _Wake()
-    ctx = bootstrap(engine, methods=library, clock=clock, wake=wake)
+    ctx = bootstrap(engine, methods=library, clock=clock, wake=wake, public_url=settings.public_url)
     app = App(
         settings=settings,
         engine=engine,

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     """How long a delivery may take before another worker may take it over (a worker
     that died mid-delivery loses its rows after this)."""
 
+    @property
+    def public_url(self) -> str:
+        """``PUBLIC_BASE_URL``, else this server's own address (links that work on this
+        machine): links the product hands out, such as calendar feeds, start with it."""
+        return (self.PUBLIC_BASE_URL or f"http://{self.HOST}:{self.PORT}").rstrip("/")
+
     SLACK_SIGNING_SECRET: str | None = None
     SLACK_BOT_TOKEN: str | None = None
     SLACK_CLIENT_ID: str | None = None

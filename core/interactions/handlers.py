@@ -18,8 +18,18 @@ from core.domain.group import Group
 from core.i18n import t
 from core.interactions import intents as i
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
-from core.services import contributions, groups, lookups, meetings, preparation, queries, rules
+from core.services import (
+    calendars,
+    contributions,
+    groups,
+    lookups,
+    meetings,
+    preparation,
+    queries,
+    rules,
+)
 from core.services.context import Context
+from core.services.ports import FeedOwner
 from core.views import actions as a
 
 
@@ -308,6 +318,24 @@ def _task_done(call: Call, intent: i.CompleteTask) -> Reply:
     return call.notice("task.marked_done", task=t(f"task.{task.kind.value}", call.locale))
 
 
+def _task_skip(call: Call, intent: i.SkipTask) -> Reply:
+    task = preparation.skip_task(call.ctx, actor=intent.actor, task_id=intent.task_id)
+    return call.notice("task.marked_skipped", task=t(f"task.{task.kind.value}", call.locale))
+
+
+def _calendar(call: Call, intent: i.ShowCalendar) -> Reply:
+    owner = FeedOwner(workspace_id=intent.actor.workspace_id, person=intent.actor.person)
+    calendars.link_token(call.ctx, actor=intent.actor, owner=owner)
+    return call.reply(screen=Screen(name="calendar"))
+
+
+def _calendar_renew(call: Call, intent: i.RenewCalendar) -> Reply:
+    owner = FeedOwner(workspace_id=intent.actor.workspace_id, person=intent.actor.person)
+    calendars.renew_token(call.ctx, actor=intent.actor, owner=owner)
+    notice = Notice(key="calendar.renewed", params={})
+    return call.reply(notices=(notice,), screen=Screen(name="calendar"))
+
+
 # ------------------------------------------------------------------ planning, groups
 
 
@@ -397,6 +425,9 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.OpenGoalForm: _goal_form,
     i.SetLearningGoal: _set_goal,
     i.CompleteTask: _task_done,
+    i.SkipTask: _task_skip,
+    i.ShowCalendar: _calendar,
+    i.RenewCalendar: _calendar_renew,
     i.OpenScheduleForm: _schedule_form,
     i.ScheduleMeeting: _schedule,
     i.AcceptChannel: _accept_channel,

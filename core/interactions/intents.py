@@ -58,6 +58,16 @@ class ShowTasks(Intent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ShowCalendar(Intent):
+    """The person's calendar link (made on first use), to subscribe to in a calendar app."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenewCalendar(Intent):
+    """Stop the person's calendar link and make a new one."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ShowReport(Intent):
     """Members see their last meeting's report; the group's managers its numbers."""
 
@@ -195,6 +205,11 @@ class SetLearningGoal(Intent):
 
 @dataclass(frozen=True, kw_only=True)
 class CompleteTask(Intent):
+    task_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SkipTask(Intent):
     task_id: str
 
 

@@ -13,12 +13,13 @@ from datetime import timedelta
 from core.domain.errors import DomainError, NotPossibleNow
 from core.i18n import said
 from core.interactions.replies import FormRequest, Reply, Screen
-from core.services import queries
+from core.services import calendars, queries
 from core.services.context import Actor, Context
 from core.views import actions as a
 from core.views import forms
+from core.views.calendar import feed_links
 from core.views.direct import line
-from core.views.home import help_card, overview_card, task_list
+from core.views.home import calendar_card, help_card, overview_card, task_list
 from core.views.meeting import meeting_card
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Divider, Form
@@ -72,6 +73,11 @@ def screen(
     locale = reply.locale
     if wanted.name == "help":
         return help_card(locale, invoked_as, unknown_word=wanted.unknown_word)
+    if wanted.name == "calendar":
+        token = calendars.own_token(ctx, actor=actor)
+        if token is None:
+            raise NotPossibleNow("calendar.no_link")
+        return calendar_card(*feed_links(ctx.public_url, token), locale)
     if wanted.name == "tasks":
         return task_list(queries.overview(ctx, actor=actor).tasks, locale)
     if wanted.name == "home":

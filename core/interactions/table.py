@@ -50,6 +50,8 @@ COMMAND_WORDS: dict[str, tuple[str, Locale | None]] = {
     "schedule": ("schedule", "en"),
     "plan": ("schedule", "nl"),
     "plannen": ("schedule", "nl"),
+    "calendar": ("calendar", "en"),
+    "agenda": ("calendar", "nl"),
     "report": ("report", "en"),
     "verslag": ("report", "nl"),
 }
@@ -71,6 +73,7 @@ _BY_COMMAND: dict[str, Callable[[str, Base], i.Intent]] = {
     "group": lambda rest, base: i.OpenGroupForm(**base),
     "schedule": lambda rest, base: i.OpenScheduleForm(**base),
     "report": lambda rest, base: i.ShowReport(**base),
+    "calendar": lambda rest, base: i.ShowCalendar(**base),
 }
 
 
@@ -158,11 +161,14 @@ def _optional_text_id(value: object) -> str | None:
     return found
 
 
-def _task(value: str, base: Base) -> i.Intent:
-    task_id = a.text_id(value)
-    if task_id is None:
-        raise InvalidInput("input.bad_reference")
-    return i.CompleteTask(task_id=task_id, **base)
+def _task(kind: Callable[..., i.Intent]) -> Callable[[str, Base], i.Intent]:
+    def build(value: str, base: Base) -> i.Intent:
+        task_id = a.text_id(value)
+        if task_id is None:
+            raise InvalidInput("input.bad_reference")
+        return kind(task_id=task_id, **base)
+
+    return build
 
 
 ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
@@ -178,7 +184,10 @@ ACTIONS: dict[str, Callable[[str, Base], i.Intent]] = {
     a.MEETING_CONTRIBUTE: _positioned(i.OpenContributeForm),
     a.CASE_OPEN_FORM: lambda value, base: i.OpenCaseForm(**base),
     a.GOALS_OPEN_FORM: lambda value, base: i.OpenGoalForm(**base),
-    a.TASK_DONE: _task,
+    a.TASK_DONE: _task(i.CompleteTask),
+    a.TASK_SKIP: _task(i.SkipTask),
+    a.CALENDAR_SHOW: lambda value, base: i.ShowCalendar(**base),
+    a.CALENDAR_RENEW: lambda value, base: i.RenewCalendar(**base),
     a.OPEN_OFFERED_FORM: _open_form,
     a.CHANNEL_ACCEPT: lambda value, base: i.AcceptChannel(**base),
 }

@@ -63,6 +63,14 @@ def renew_token(ctx: Context, *, actor: Actor, owner: FeedOwner) -> str:
         return token
 
 
+def own_token(ctx: Context, *, actor: Actor) -> str | None:
+    """The person's own feed token, if they have one (read only)."""
+    with ctx.uow() as uow:
+        return uow.calendars.token_of(
+            FeedOwner(workspace_id=actor.workspace_id, person=actor.person)
+        )
+
+
 def feed(ctx: Context, token: str) -> CalendarFeed | None:
     """The feed behind ``token``; None when there is none (never made, or revoked)."""
     if not token or len(token) > 64:

@@ -28,5 +28,8 @@ class Context:
     uow: Callable[[], UnitOfWork]
     methods: MethodLibrary
     clock: Clock = field(default_factory=SystemClock)
+    public_url: str = "http://127.0.0.1:3978"
+    """Where this server is reached from outside (``PUBLIC_BASE_URL``): links it hands out,
+    such as calendar feeds, start with it."""
     workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     """(platform, the platform's workspace id) -> our workspace id, learnt on first contact."""

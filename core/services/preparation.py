@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from core.domain.case import Case
@@ -101,11 +102,24 @@ def set_learning_goal(
 
 
 def complete_task(ctx: Context, *, actor: Actor, task_id: str) -> PreparationTask:
+    """Mark one's own open task done (``NotAllowed`` for another's, ``NotPossibleNow`` when
+    it is no longer open)."""
+    return _close_task(ctx, actor, task_id, PreparationTask.complete)
+
+
+def skip_task(ctx: Context, *, actor: Actor, task_id: str) -> PreparationTask:
+    """Skip one's own open task: no reminder for it, shown as skipped."""
+    return _close_task(ctx, actor, task_id, PreparationTask.skip)
+
+
+def _close_task(
+    ctx: Context, actor: Actor, task_id: str, close: Callable[[PreparationTask, str], None]
+) -> PreparationTask:
     with ctx.uow() as uow:
         task = uow.tasks.get(task_id)
         group = uow.groups.get(uow.meetings.get(task.meeting_id).group_id)
         rules.require_same_workspace(actor, group)  # the same person ref elsewhere is not them
-        task.complete(actor.person)
+        close(task, actor.person)
         uow.tasks.save(task)
         uow.commit()
         return task

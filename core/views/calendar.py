@@ -115,6 +115,17 @@ def _task_event(
     )
 
 
+FEEDS = "/calendar"
+"""Where the feeds are served: ``{public url}/calendar/{token}.ics``."""
+
+
+def feed_links(public_url: str, token: str) -> tuple[str, str]:
+    """A feed's https link (http on a local server) and its ``webcal://`` twin, which asks
+    a calendar app to subscribe."""
+    link = f"{public_url.rstrip('/')}{FEEDS}/{token}.ics"
+    return link, "webcal://" + link.split("://", 1)[1]
+
+
 def _local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 

@@ -13,10 +13,12 @@ from core.views.vocabulary import (
     Button,
     Buttons,
     Card,
+    Confirm,
     ContextLine,
     Divider,
     Emphasis,
     Heading,
+    Link,
     Moment,
     Strong,
     Text,
@@ -56,7 +58,14 @@ def overview_card(view: Overview, locale: Locale, health: list[GroupHealth]) -> 
             Text(spans(goal.text, " ", Emphasis(t("goal.quality", locale, met=met, total=total))))
         )
     if view.groups:
-        blocks.append(Buttons((Button(a.GOALS_OPEN_FORM, t("button.goals", locale)),)))
+        blocks.append(
+            Buttons(
+                (
+                    Button(a.GOALS_OPEN_FORM, t("button.goals", locale)),
+                    Button(a.CALENDAR_SHOW, t("button.calendar", locale)),
+                )
+            )
+        )
     for item in health:
         blocks.append(Divider())
         blocks += list(health_card(item, locale).blocks)
@@ -85,11 +94,47 @@ def _tasks(tasks: list[PreparationTask], locale: Locale) -> list[Block]:
                 )
             )
         )
-        blocks.append(Buttons((Button(a.TASK_DONE, t("button.done", locale), task.id),)))
+        blocks.append(
+            Buttons(
+                (
+                    Button(a.TASK_DONE, t("button.done", locale), task.id),
+                    Button(a.TASK_SKIP, t("button.skip", locale), task.id),
+                )
+            )
+        )
     return blocks
 
 
-COMMANDS = ("help", "start", "case", "goals", "tasks", "group", "schedule", "report")
+def calendar_card(https: str, webcal: str, locale: Locale) -> Card:
+    """The person's calendar link: how to subscribe, and a button for a new link."""
+    renew = Confirm(
+        title=t("confirm.renew_calendar.title", locale),
+        question=t("confirm.renew_calendar.question", locale),
+        yes=t("confirm.renew_calendar.yes", locale),
+        no=t("confirm.no", locale),
+    )
+    blocks: list[Block] = [
+        Heading(t("calendar.card.title", locale)),
+        Text(spans(t("calendar.card.intro", locale))),
+        Text(spans(Link(webcal, t("calendar.card.subscribe", locale)))),
+        Text(spans(t("calendar.card.copy", locale), "\n", Link(https, https))),
+        ContextLine(spans(t("calendar.card.private", locale))),
+        Buttons((Button(a.CALENDAR_RENEW, t("button.renew_calendar", locale), confirm=renew),)),
+    ]
+    return Card(blocks=tuple(blocks), summary=t("calendar.card.title", locale))
+
+
+COMMANDS = (
+    "help",
+    "start",
+    "case",
+    "goals",
+    "tasks",
+    "calendar",
+    "group",
+    "schedule",
+    "report",
+)
 
 
 def help_card(

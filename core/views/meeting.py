@@ -427,7 +427,7 @@ def channel_warning(snapshot: MeetingSnapshot, locale: Locale) -> list[Block]:
     return blocks
 
 
-CONFIRMATIONS = ("close", "cancel", "accept_channel")
+CONFIRMATIONS = ("close", "cancel", "accept_channel", "renew_calendar")
 """What is asked before it happens (``confirm.<what>.*`` in the catalogue)."""
 
 

@@ -20,6 +20,7 @@ from core.views.vocabulary import (
     Field,
     Fields,
     Heading,
+    Link,
     Mention,
     Moment,
     Span,
@@ -81,5 +82,8 @@ def _field_chars(field: Field) -> int:
 
 def _span_chars(parts: tuple[Span, ...]) -> int:
     return sum(
-        MENTION_CHARS if isinstance(part, Mention | Moment) else len(part.text) for part in parts
+        MENTION_CHARS
+        if isinstance(part, Mention | Moment)
+        else len(part.text) + (len(part.url) if isinstance(part, Link) else 0)
+        for part in parts
     )

@@ -42,7 +42,15 @@ class Moment:
     at: datetime
 
 
-Span = Plain | Strong | Emphasis | Mention | Moment
+@dataclass(frozen=True)
+class Link:
+    """A web address the reader can open; ``text`` is what is shown for it."""
+
+    url: str
+    text: str
+
+
+Span = Plain | Strong | Emphasis | Mention | Moment | Link
 
 
 def spans(*parts: Span | str) -> tuple[Span, ...]:

@@ -61,6 +61,10 @@ def span(part: v.Span, surface: Surface) -> str:
     if isinstance(part, v.Mention):
         name = surface.names.get(part.person, part.person)
         return f'<span class="mention" data-person="{e(part.person)}">{e(name)}</span>'
+    if isinstance(part, v.Link):
+        if not part.url.startswith(("https://", "http://", "webcal://")):
+            return e(part.url)
+        return f'<a href="{e(part.url)}" rel="noreferrer" target="_blank">{e(part.text)}</a>'
     return moment(part.at, surface)
 
 

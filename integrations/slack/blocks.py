@@ -74,6 +74,8 @@ def _tokens(span: v.Span) -> list[str]:
         return [escape(span.person)]
     if isinstance(span, v.Moment):
         return [_moment(span)]
+    if isinstance(span, v.Link):
+        return [f"<{escape(span.url)}|{escape(span.text)}>"]
     text = span.text
     if isinstance(span, v.Strong | v.Emphasis) and text.strip():
         mark = "*" if isinstance(span, v.Strong) else "_"

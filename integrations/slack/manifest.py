@@ -23,9 +23,16 @@ BOT_EVENTS = [
     "member_joined_channel",  # a group's channel is looked at again (who may read cases)
     "member_left_channel",
 ]
+USAGE = {
+    "/intervision": "[help | start | case | goals | tasks | calendar | group | schedule | report]",
+    "/intervisie": "[hulp | start | casus | doelen | taken | agenda | groep | plan | verslag]",
+}
 COMMANDS = (
-    ("/intervision", "Peer consultation: start, case, goals, tasks, group, schedule, report"),
-    ("/intervisie", "Intervisie: start, casus, doelen, taken, groep, plan, verslag"),
+    (
+        "/intervision",
+        "Peer consultation: start, case, goals, tasks, calendar, group, schedule, report",
+    ),
+    ("/intervisie", "Intervisie: start, casus, doelen, taken, agenda, groep, plan, verslag"),
 )
 
 
@@ -37,9 +44,7 @@ def manifest(url: str, socket_mode: bool = False) -> dict[str, Any]:
         entry = {
             "command": command,
             "description": description,
-            "usage_hint": "[help | start | case | goals | tasks | group | schedule | report]"
-            if command == "/intervision"
-            else "[hulp | start | casus | doelen | taken | groep | plan | verslag]",
+            "usage_hint": USAGE[command],
             "should_escape": False,
         }
         if not socket_mode:

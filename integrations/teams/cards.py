@@ -30,6 +30,14 @@ def escape(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text).replace("<", "&lt;")
 
 
+def link(url: str, text: str) -> str:
+    """A markdown link; an address markdown cannot hold (a space, a parenthesis) is shown
+    as text instead."""
+    if any(char in url for char in " ()<>[]"):
+        return escape(url)
+    return f"[{escape(text)}]({url})"
+
+
 class _Renderer:
     def __init__(self, names: Mapping[str, str], locale: Locale = "nl") -> None:
         self.names = names
@@ -46,6 +54,8 @@ class _Renderer:
             return _marked(part.text, "**" if isinstance(part, v.Strong) else "_")
         if isinstance(part, v.Mention):
             return self.mention(part.person, mentions=mentions)
+        if isinstance(part, v.Link):
+            return link(part.url, part.text)
         return moment(part.at)
 
     def mention(self, person: str, *, mentions: bool) -> str:

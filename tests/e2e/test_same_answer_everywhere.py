@@ -64,6 +64,8 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
         "group_id": None,
     }
     assert _same(world, "tasks", lambda d: d.command("m1", "tasks"))["screen"]["name"] == "tasks"
+    answer = _same(world, "calendar", lambda d: d.command("m1", "calendar"))
+    assert answer["screen"]["name"] == "calendar" and not answer["notices"]
     answer = _same(world, "report before any meeting", lambda d: d.command("m1", "report"))
     assert answer["notices"][0]["key"] == "report.none_yet"
     answer = _same(world, "report for a manager", lambda d: d.command("manager", "report"))
@@ -262,6 +264,15 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
     )
     answer = _same(world, "my own task", lambda d: d.click("m1", a.TASK_DONE, _task_of(d, "m1")))
     assert answer["notices"][0]["key"] == "task.marked_done"
+    answer = _same(world, "skip a task", lambda d: d.click("m1", a.TASK_SKIP, _task_of(d, "m1")))
+    assert answer["notices"][0]["key"] == "task.marked_skipped"
+    _refused(
+        _same(world, "skip another's", lambda d: d.click("m1", a.TASK_SKIP, _task_of(d, "m2"))),
+        "task.not_yours",
+    )
+    answer = _same(world, "a new calendar link", lambda d: d.click("m1", a.CALENDAR_RENEW, ""))
+    assert answer["notices"][0]["key"] == "calendar.renewed"
+    assert answer["screen"]["name"] == "calendar"
     _refused(
         _same(world, "an unknown button", lambda d: d.click("m1", "meeting.dance", "")),
         "input.unknown_action",

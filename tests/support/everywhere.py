@@ -281,8 +281,10 @@ class SandboxDriver(Base):
         return self.browser
 
     def _check(self, reply: Reply, role: str, page: str) -> None:
-        texts, form = self.shown_texts(reply, role)
-        for text in texts:
+        """The sandbox shows each card of an answer on its own (not joined as one)."""
+        _, form = self.shown_texts(reply, role)
+        rendered = interactions.render(self.app.ctx, reply, actor=self.actor(role))
+        for text in (card.summary for card in rendered.cards):
             assert f'aria-label="{html_escape(text, quote=True)}"' in page, text
         if form is not None:
             assert f'data-form="{form}"' in page, form

@@ -16,8 +16,9 @@ from core.domain.goals import Criterion
 from core.domain.tasks import PreparationTask
 from core.services import groups, preparation, queries
 from core.views import forms
+from core.views.calendar import feed_links
 from core.views.direct import DIRECT_VIEWS, direct_message, notice, refusal
-from core.views.home import help_card, overview_card, task_list
+from core.views.home import calendar_card, help_card, overview_card, task_list
 from core.views.meeting import meeting_card, thread_message
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
@@ -106,6 +107,9 @@ def _all() -> Iterator[Screen]:
     yield Screen("home.member.en", "home", "en", _member_home)
     yield Screen("home.manager.en", "home", "en", _manager_home)
     yield Screen("tasks.en", "message", "en", _tasks)
+    for locale in LOCALES:
+        links = feed_links("https://intervision.example.org", "f" * 43)
+        yield Screen(f"calendar.{locale}", "message", locale, _const(calendar_card(*links, locale)))
     yield Screen("report.consent.en", "message", "en", _report(consent=True))
     yield Screen("report.private.en", "message", "en", _report(consent=False))
     yield Screen("health.en", "message", "en", _health)

@@ -61,6 +61,7 @@ def test_the_package_holds_a_valid_manifest_and_icons(tmp_path: Path) -> None:
             "case",
             "goals",
             "tasks",
+            "calendar",
             "group",
             "schedule",
             "report",
