@@ -14,25 +14,46 @@ from core.domain.times import local_offset
 
 
 class TaskKind(StrEnum):
+    INTAKE = "intake"
     BRING_CASE = "bring_case"
     REREAD_GOALS = "reread_goals"
     READ_CASE = "read_case"
+    RATE_MEETING = "rate_meeting"
     WRITE_REFLECTION = "write_reflection"
+    FINAL_EVALUATION = "final_evaluation"
 
 
 class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     SKIPPED = "skipped"
+    """Skipped by its owner."""
+    CALLED_OFF = "called_off"
+    """Its meeting was called off."""
 
 
 DUE_OFFSET: dict[TaskKind, timedelta] = {
-    TaskKind.BRING_CASE: timedelta(days=-2),
+    TaskKind.INTAKE: timedelta(days=-14),
+    TaskKind.BRING_CASE: timedelta(days=-3),
     TaskKind.REREAD_GOALS: timedelta(days=-1),
     TaskKind.READ_CASE: timedelta(hours=-2),
+    TaskKind.RATE_MEETING: timedelta(days=1),
     TaskKind.WRITE_REFLECTION: timedelta(days=2),
+    TaskKind.FINAL_EVALUATION: timedelta(days=14),
 }
-"""When each task is due, relative to the meeting's start: about an hour of work in all."""
+"""When each task is due, relative to its meeting's start, in local wall-clock time: about
+an hour of work per meeting in all. The intake is due before a trajectory's first meeting,
+the final evaluation after its last."""
+
+EVERY_MEETING = (
+    TaskKind.BRING_CASE,
+    TaskKind.REREAD_GOALS,
+    TaskKind.RATE_MEETING,
+    TaskKind.WRITE_REFLECTION,
+)
+"""Every member's tasks for every meeting; reading the case comes when it is chosen
+before the meeting, the intake with a trajectory's first meeting and the final
+evaluation with its last."""
 
 
 class PreparationTask(BaseModel):
@@ -81,6 +102,11 @@ class PreparationTask(BaseModel):
         if self.status is not TaskStatus.OPEN:
             raise NotPossibleNow("task.already_closed")
         self.status = status
+
+    def call_off(self) -> None:
+        """Its meeting was called off: an open task no longer needs doing."""
+        if self.status is TaskStatus.OPEN:
+            self.status = TaskStatus.CALLED_OFF
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status is TaskStatus.OPEN and now > self.due_at

@@ -9,8 +9,10 @@ from core.domain.errors import NotFound
 from core.domain.group import Mode
 from core.domain.meeting import reads_as_advice
 from core.domain.method import ContributionKind
+from core.domain.tasks import TaskKind
 from core.services.context import Actor, Context
 from core.services.meetings import load_meeting, save_meeting
+from core.services.preparation import done_by_doing
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ def contribute(
             source_ref=source_ref,
         )
         nudged = phase is not None and reads_as_advice(phase, contribution)
+        if contribution.kind is ContributionKind.RATING:
+            done_by_doing(uow, meeting_id, actor.person, TaskKind.RATE_MEETING)
         current = meeting.current_round
         if group.mode is Mode.ASYNC and current is not None and current.everyone_done:
             meeting.advance(now=now)

@@ -12,17 +12,10 @@ from core.domain.errors import NotAllowed, NotPossibleNow
 from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import Method
-from core.domain.tasks import PreparationTask, TaskKind
+from core.domain.tasks import EVERY_MEETING, PreparationTask, TaskKind
 from core.services import notify, rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
-
-MEMBER_TASKS = (
-    TaskKind.BRING_CASE,
-    TaskKind.REREAD_GOALS,
-    TaskKind.READ_CASE,
-    TaskKind.WRITE_REFLECTION,
-)
 
 
 def load_meeting(uow: UnitOfWork, actor: Actor, meeting_id: int) -> tuple[Group, Meeting]:
@@ -73,9 +66,11 @@ def plan_meeting(
     at: datetime,
     zone: str,
     trajectory_id: int | None = None,
+    also: tuple[TaskKind, ...] = (),
 ) -> Meeting:
     """Add a planned meeting of ``group`` at ``at`` (UTC) and every member's preparation
-    tasks, due in the wall-clock time of ``zone``; not committed."""
+    tasks (``EVERY_MEETING``, and the kinds ``also`` names: a trajectory's intake or final
+    evaluation), due in the wall-clock time of ``zone``; not committed."""
     assert group.id is not None
     meeting = uow.meetings.add(
         Meeting.schedule(
@@ -89,7 +84,7 @@ def plan_meeting(
     )
     assert meeting.id is not None
     for person in group.members:
-        for kind in MEMBER_TASKS:
+        for kind in (*EVERY_MEETING, *also):
             uow.tasks.add(
                 PreparationTask.for_meeting(
                     meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
@@ -122,6 +117,9 @@ def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
     def step(uow: UnitOfWork, meeting: Meeting) -> None:
         meeting.cancel(ctx.clock.now())
         _release_case(uow, meeting)
+        for task in uow.tasks.for_meeting(meeting_id):
+            task.call_off()
+            uow.tasks.save(task)
 
     return _plan(ctx, actor, meeting_id, step)
 
@@ -200,9 +198,12 @@ def choose_case(ctx: Context, *, actor: Actor, meeting_id: int, case_id: int) ->
             raise NotAllowed("case.other_group")
         if not group.is_member(case.owner):
             raise NotAllowed("meeting.case_owner_not_member")
+        planned = meeting.state is MeetingState.PLANNED
         meeting.choose_case(case_id=case_id, owner=case.owner)
         case.choose(meeting_id)
         uow.cases.save(case)
+        if planned:  # chosen before the meeting: the others read it beforehand
+            _read_case_tasks(uow, group, meeting)
         save_meeting(uow, meeting)
         return meeting
 
@@ -275,6 +276,24 @@ def _lead(
         step(uow, meeting)
         save_meeting(uow, meeting)
         return meeting
+
+
+def _read_case_tasks(uow: UnitOfWork, group: Group, meeting: Meeting) -> None:
+    """A ``READ_CASE`` task for every member but the case owner who has none yet."""
+    assert meeting.id is not None
+    zone = meeting.time_zone or uow.workspaces.get(group.workspace_id).time_zone
+    have = {t.person for t in uow.tasks.for_meeting(meeting.id) if t.kind is TaskKind.READ_CASE}
+    for person in group.members:
+        if person != meeting.case_owner and person not in have:
+            uow.tasks.add(
+                PreparationTask.for_meeting(
+                    meeting_id=meeting.id,
+                    person=person,
+                    kind=TaskKind.READ_CASE,
+                    meeting_at=meeting.scheduled_at,
+                    zone=zone,
+                )
+            )
 
 
 def _case_discussed(uow: UnitOfWork, meeting: Meeting) -> None:

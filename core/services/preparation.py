@@ -6,11 +6,13 @@ from collections.abc import Callable
 from datetime import date
 
 from core.domain.case import Case
+from core.domain.common import PersonRef
 from core.domain.errors import InvalidInput, NotAllowed
 from core.domain.goals import MAX_GOALS_PER_PERSON, Criterion, LearningGoal
 from core.domain.tasks import PreparationTask, TaskKind, TaskStatus
 from core.services import rules
 from core.services.context import Actor, Context
+from core.services.ports import UnitOfWork
 
 
 def submit_case(
@@ -40,17 +42,19 @@ def submit_case(
             )
         )
         meeting = uow.meetings.current(group_id)
-        if meeting is not None:
-            for task in uow.tasks.for_meeting(meeting.id or 0):
-                if (
-                    task.person == actor.person
-                    and task.kind is TaskKind.BRING_CASE
-                    and task.status is TaskStatus.OPEN
-                ):
-                    task.complete(actor.person)
-                    uow.tasks.save(task)
+        if meeting is not None and meeting.id is not None:
+            done_by_doing(uow, meeting.id, actor.person, TaskKind.BRING_CASE)
         uow.commit()
         return case
+
+
+def done_by_doing(uow: UnitOfWork, meeting_id: int, person: PersonRef, kind: TaskKind) -> None:
+    """Doing the real thing (bringing a case, rating the meeting) completes the person's
+    open task of that kind for the meeting, if they have one; not committed."""
+    for task in uow.tasks.for_meeting(meeting_id):
+        if task.person == person and task.kind is kind and task.status is TaskStatus.OPEN:
+            task.complete(person)
+            uow.tasks.save(task)
 
 
 def set_learning_goal(

@@ -6,10 +6,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from core.domain.meeting import Meeting
+from core.domain.tasks import TaskKind
 from core.domain.trajectory import Trajectory
 from core.services import rules
 from core.services.context import Actor, Context
 from core.services.meetings import plan_meeting
+
+
+def _bookends(number: int, count: int) -> tuple[TaskKind, ...]:
+    """The intake comes with the first meeting, the final evaluation with the last."""
+    return ((TaskKind.INTAKE,) if number == 0 else ()) + (
+        (TaskKind.FINAL_EVALUATION,) if number == count - 1 else ()
+    )
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,18 @@ def plan_trajectory(
                 now=now,
             )
         )
+        times = trajectory.meetings()
         meetings = [
-            plan_meeting(uow, group, method, at=at, zone=time_zone, trajectory_id=trajectory.id)
-            for at in trajectory.meetings()
+            plan_meeting(
+                uow,
+                group,
+                method,
+                at=at,
+                zone=time_zone,
+                trajectory_id=trajectory.id,
+                also=_bookends(number, len(times)),
+            )
+            for number, at in enumerate(times)
         ]
         uow.commit()
         return Planned(trajectory=trajectory, meetings=meetings)

@@ -22,7 +22,7 @@ PLAN = (
     "--group",
     "1",
     "--start",
-    "2027-01-12 14:00",
+    "2031-01-14 14:00",
     "--time-zone",
     "Europe/Amsterdam",
     "--rrule",
@@ -75,14 +75,18 @@ def test_a_trajectory_reaches_tasks_and_feeds_and_changes_follow(db_url: str) ->
         env=env,
     )
     assert tasks.count("Write your reflection  (Noord)") == 8
-    assert "2027-01-14 14:00 Europe/Amsterdam  open  Write your reflection" in tasks
+    assert tasks.count("Rate the meeting  (Noord)") == 8
+    # The intake two weeks before the first meeting, the final evaluation after the last.
+    assert "2030-12-31 14:00 Europe/Amsterdam  open  Intake" in tasks
+    assert "2031-08-12 14:00 Europe/Amsterdam  open  Final evaluation" in tasks
+    assert "2031-01-16 14:00 Europe/Amsterdam  open  Write your reflection" in tasks
 
     person = feed_link("link", "--platform", "slack", "--workspace", "T1", "--user", "U2", env=env)
     group = feed_link("link", "--group", "1", env=env)
     assert feed_link("link", "--group", "1", env=env) == group  # the same link until revoked
 
-    moved = ok("meeting", "reschedule", "--meeting", "3", "--at", "2027-03-10 15:30", env=env)
-    assert "2027-03-10 15:30 Europe/Amsterdam" in moved
+    moved = ok("meeting", "reschedule", "--meeting", "3", "--at", "2031-03-12 15:30", env=env)
+    assert "2031-03-12 15:30 Europe/Amsterdam" in moved
     ok("meeting", "cancel", "--meeting", "4", env=env)
 
     with serve(db_url) as server:
@@ -103,7 +107,7 @@ def test_a_trajectory_reaches_tasks_and_feeds_and_changes_follow(db_url: str) ->
         assert zones == {"Europe/Amsterdam"}
         found = events(document)
         meetings = {uid: e for uid, e in found.items() if uid.startswith("meeting-")}
-        assert len(meetings) == 8 and len(found) == 8 + 8 * 4
+        assert len(meetings) == 8 and len(found) == 8 + 8 * 4 + 2  # and intake, final evaluation
         starts = sorted(e.decoded("DTSTART") for e in meetings.values())
         # Every meeting at 14:00 local but the moved one, across the change to summer time.
         assert [(s.hour, s.minute) for s in starts] == [(14, 0)] * 2 + [(15, 30)] + [(14, 0)] * 5
@@ -113,11 +117,11 @@ def test_a_trajectory_reaches_tasks_and_feeds_and_changes_follow(db_url: str) ->
         cancelled_tasks = [
             e for uid, e in found.items() if uid.startswith("task-") and e["STATUS"] == "CANCELLED"
         ]
-        assert len(cancelled_tasks) == 4
+        assert len(cancelled_tasks) == 4  # the called-off meeting's
 
         # Expanded by a calendar library, the feed gives the same instants as planned.
         window = recurring_ical_events.of(calendar).between(
-            datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 12, 31, tzinfo=UTC)
+            datetime(2031, 1, 1, tzinfo=UTC), datetime(2031, 12, 31, tzinfo=UTC)
         )
         expanded = sorted(
             e.decoded("DTSTART").astimezone(UTC) for e in window if "meeting-" in str(e["UID"])
@@ -158,10 +162,10 @@ def test_planning_refusals_are_one_clear_line(db_url: str) -> None:
     env = {"DATABASE_URL": db_url}
     assert create_group(env, "--locale", "en").returncode == 0
     skipped = list(PLAN)
-    skipped[5] = "2027-03-28 02:30"
+    skipped[5] = "2031-03-30 02:30"
     skipped[9] = "FREQ=DAILY"
     assert refused(run(*skipped, env=env)) == (
-        "2027-03-28 02:30 does not exist in Europe/Amsterdam: the clocks skip that hour "
+        "2031-03-30 02:30 does not exist in Europe/Amsterdam: the clocks skip that hour "
         "(summer time begins). Choose another time."
     )
     hourly = list(PLAN)
@@ -177,7 +181,7 @@ def test_planning_refusals_are_one_clear_line(db_url: str) -> None:
             "--group",
             "1",
             "--at",
-            "2027-01-01 10:00",
+            "2031-01-01 10:00",
             "--time-zone",
             "Mars/Base",
             "--locale",

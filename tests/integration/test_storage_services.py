@@ -15,7 +15,7 @@ from core.domain.common import Platform
 from core.domain.errors import NotPossibleNow
 from core.domain.meeting import MeetingState
 from core.domain.round import RoundStatus
-from core.domain.tasks import TaskKind, TaskStatus
+from core.domain.tasks import EVERY_MEETING, TaskKind, TaskStatus
 from core.jobs.outbox_worker import Claimed, mark_delivered, pending_count, run_once
 from core.methods import MethodLibrary
 from core.services import contributions, groups, meetings, preparation
@@ -87,7 +87,7 @@ def test_a_meeting_through_the_services(engine: Engine) -> None:
         assert uow.cases.get(case.id).status is CaseStatus.DISCUSSED
         bring = [t for t in uow.tasks.for_meeting(planned.id) if t.kind is TaskKind.BRING_CASE]
         assert {t.person: t.status for t in bring}["U_M2"] is TaskStatus.DONE
-        assert len(uow.tasks.for_meeting(planned.id)) == len(MEMBERS) * len(TaskKind)
+        assert len(uow.tasks.for_meeting(planned.id)) == len(MEMBERS) * len(EVERY_MEETING)
 
     queued = pending_count(engine)
     assert queued > 0

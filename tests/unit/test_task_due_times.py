@@ -45,4 +45,4 @@ def test_a_task_follows_its_meeting_in_the_workspaces_zone() -> None:
     assert task.due_at.astimezone(AMS).hour == 10
     moved = datetime(2027, 11, 2, 10, 0, tzinfo=AMS).astimezone(UTC)
     task.follow_meeting(moved, "Europe/Amsterdam")
-    assert task.due_at.astimezone(AMS) == datetime(2027, 10, 31, 10, 0, tzinfo=AMS)
+    assert task.due_at.astimezone(AMS) == datetime(2027, 10, 30, 10, 0, tzinfo=AMS)  # 3 days before
