@@ -17,6 +17,7 @@ from core.domain.errors import NotFound, NotPossibleNow
 from core.domain.group import Group
 from core.i18n import t
 from core.interactions import intents as i
+from core.interactions import values
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
 from core.services import (
     calendars,
@@ -26,6 +27,7 @@ from core.services import (
     meetings,
     preparation,
     queries,
+    reminders,
     rules,
 )
 from core.services.context import Context
@@ -323,6 +325,19 @@ def _task_skip(call: Call, intent: i.SkipTask) -> Reply:
     return call.notice("task.marked_skipped", task=t(f"task.{task.kind.value}", call.locale))
 
 
+def _away(call: Call, intent: i.GoAway) -> Reply:
+    if not intent.days.strip():
+        return call.notice("away.how")
+    first, last = values.days(intent.days, call.ctx.clock.now().date())
+    reminders.go_away(call.ctx, actor=intent.actor, first=first, last=last)
+    return call.notice("away.saved", first=first.isoformat(), last=last.isoformat())
+
+
+def _back(call: Call, intent: i.ComeBack) -> Reply:
+    was_away = reminders.come_back(call.ctx, actor=intent.actor)
+    return call.notice("away.back" if was_away else "away.was_not_away")
+
+
 def _calendar(call: Call, intent: i.ShowCalendar) -> Reply:
     owner = FeedOwner(workspace_id=intent.actor.workspace_id, person=intent.actor.person)
     calendars.link_token(call.ctx, actor=intent.actor, owner=owner)
@@ -427,6 +442,8 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.CompleteTask: _task_done,
     i.SkipTask: _task_skip,
     i.ShowCalendar: _calendar,
+    i.GoAway: _away,
+    i.ComeBack: _back,
     i.RenewCalendar: _calendar_renew,
     i.OpenScheduleForm: _schedule_form,
     i.ScheduleMeeting: _schedule,

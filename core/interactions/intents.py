@@ -213,6 +213,18 @@ class SkipTask(Intent):
     task_id: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class GoAway(Intent):
+    """No reminders on these days (``days``: as typed, read by ``values.days``)."""
+
+    days: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComeBack(Intent):
+    """Reminders again."""
+
+
 # ------------------------------------------------------------------ planning, groups
 
 

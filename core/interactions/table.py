@@ -52,6 +52,10 @@ COMMAND_WORDS: dict[str, tuple[str, Locale | None]] = {
     "plannen": ("schedule", "nl"),
     "calendar": ("calendar", "en"),
     "agenda": ("calendar", "nl"),
+    "away": ("away", "en"),
+    "afwezig": ("away", "nl"),
+    "back": ("back", "en"),
+    "terug": ("back", "nl"),
     "report": ("report", "en"),
     "verslag": ("report", "nl"),
 }
@@ -74,6 +78,8 @@ _BY_COMMAND: dict[str, Callable[[str, Base], i.Intent]] = {
     "schedule": lambda rest, base: i.OpenScheduleForm(**base),
     "report": lambda rest, base: i.ShowReport(**base),
     "calendar": lambda rest, base: i.ShowCalendar(**base),
+    "away": lambda rest, base: i.GoAway(days=rest, **base),
+    "back": lambda rest, base: i.ComeBack(**base),
 }
 
 

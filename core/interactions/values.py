@@ -14,10 +14,14 @@ is ASCII digits within the database's range, a date or moment lies between ``EAR
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.parser import parse as parse_date
+from dateutil.parser import parserinfo
 
 from core.domain.common import is_ref, strip_control
 from core.domain.errors import InvalidInput
@@ -152,3 +156,72 @@ def _zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo("UTC")
+
+
+# ------------------------------------------------------------------ days typed in a command
+
+
+class _Months(parserinfo):
+    """Month names and abbreviations in English and Dutch (``24 dec``, ``3 okt``, ``1 mei``)."""
+
+    # dateutil takes any number of names per month; its type stubs say two or three.
+    MONTHS = [
+        ("Jan", "January", "januari"),
+        ("Feb", "February", "februari"),
+        ("Mar", "March", "mrt", "maart"),  # type: ignore[list-item]
+        ("Apr", "April"),
+        ("May", "mei"),
+        ("Jun", "June", "juni"),
+        ("Jul", "July", "juli"),
+        ("Aug", "August", "augustus"),
+        ("Sep", "Sept", "September"),
+        ("Oct", "October", "okt", "oktober"),  # type: ignore[list-item]
+        ("Nov", "November"),
+        ("Dec", "December"),
+    ]
+
+
+_RANGE = re.compile(r"\s+(?:to|until|till|tot|t/m|tm)\s+|\s+-\s+|\s*–\s*", re.IGNORECASE)
+_YEAR = re.compile(r"\b\d{4}\b")
+
+
+def days(text: str, today: date) -> tuple[date, date]:
+    """Two days typed by a person, first and last: ``2026-12-24 2027-01-02``, ``24 Dec to 2
+    Jan``, ``24 december tot 2 januari`` (one day alone: that day). A day without a year is
+    the next one to come. ``InvalidInput("away.unreadable")`` for anything else."""
+    cleaned = strip_control(text).strip()
+    parts = [p for p in _RANGE.split(cleaned) if p.strip()]
+    if len(parts) == 1:
+        parts = cleaned.split() if all(_iso(p) for p in cleaned.split()) else parts
+    if not 1 <= len(parts) <= 2 or len(cleaned) > 80:
+        raise InvalidInput("away.unreadable", text=cleaned[:40])
+    found = [_day(part.strip(), today, cleaned) for part in parts]
+    first, last = found[0], found[-1]
+    if last < first and not _YEAR.search(parts[-1]):
+        last = last.replace(year=last.year + 1)
+    return first, last
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _day(part: str, today: date, whole: str) -> date:
+    found = _iso(part)
+    if found is not None:
+        return found
+    try:
+        moment = parse_date(
+            part, parserinfo=_Months(dayfirst=True), default=datetime(today.year, 1, 1)
+        )
+    except (ValueError, OverflowError):
+        raise InvalidInput("away.unreadable", text=whole[:40]) from None
+    found = moment.date()
+    if found < today and not _YEAR.search(part):
+        found = found.replace(year=found.year + 1)
+    if not EARLIEST <= found <= LATEST:
+        raise InvalidInput("away.unreadable", text=whole[:40])
+    return found

@@ -24,7 +24,7 @@ from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.interactions.render import render
 from core.interactions.replies import Reply
 from core.jobs.outbox_worker import Claimed
-from core.services import delivery, groups, meetings, notify, queries
+from core.services import delivery, groups, meetings, notify, queries, reminders
 from core.services.context import Actor, Context
 from core.services.ports import (
     Destination,
@@ -36,6 +36,7 @@ from core.services.ports import (
 from core.views.direct import direct_message
 from core.views.meeting import meeting_card, thread_message
 from core.views.pages import pages
+from core.views.reminders import meeting_reminder, task_reminder
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
 
@@ -101,6 +102,8 @@ def prepare(ctx: Context, notification: Notification) -> Outgoing:
             person=notification.person,
             meeting_id=notification.meeting_id,
         )
+    if topic == notify.REMINDER:
+        return _reminder(ctx, notification)
     if topic == notify.MANAGERS:
         assert notification.group_id is not None
         health = queries.group_health(ctx, actor=None, group_id=notification.group_id)
@@ -132,6 +135,36 @@ def prepare(ctx: Context, notification: Notification) -> Outgoing:
     else:
         raise ValueError(f"unknown notification topic {topic!r}")
     return Outgoing(target, locale, card, channel=channel, meeting_id=notification.meeting_id)
+
+
+def _reminder(ctx: Context, notification: Notification) -> Outgoing:
+    """A reminder as it should go out now, or nothing when it is no longer wanted."""
+    wanted = reminders.due(ctx, notification)
+    if wanted is None:
+        return Outgoing(Target.NOTHING, "en")
+    group, meeting, task = wanted.group, wanted.meeting, wanted.task
+    locale = group.locale
+    if task is not None:
+        card = task_reminder(
+            group=group.name, kind=task.kind, due_at=task.due_at, task_id=task.id, locale=locale
+        )
+    else:
+        method = ctx.methods.get(meeting.method_id) if meeting.method_id in ctx.methods else None
+        card = meeting_reminder(
+            group=group.name,
+            method=method.name(locale) if method else meeting.method_id,
+            at=meeting.scheduled_at,
+            away=wanted.away,
+            locale=locale,
+        )
+    return Outgoing(
+        Target.DIRECT,
+        locale,
+        card,
+        channel=group.channel,
+        person=notification.person,
+        meeting_id=meeting.id,
+    )
 
 
 def _reply(ctx: Context, notification: Notification) -> Outgoing:

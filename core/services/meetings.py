@@ -13,7 +13,7 @@ from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import Method
 from core.domain.tasks import EVERY_MEETING, PreparationTask, TaskKind
-from core.services import notify, rules
+from core.services import notify, reminders, rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
 
@@ -53,7 +53,7 @@ def schedule_meeting(
         rules.require_planner(actor, group)
         method = ctx.methods.get(method_id or group.method_id)
         zone = time_zone or uow.workspaces.get(group.workspace_id).time_zone
-        meeting = plan_meeting(uow, group, method, at=at, zone=zone)
+        meeting = plan_meeting(uow, group, method, at=at, zone=zone, now=ctx.clock.now())
         uow.commit()
         return meeting
 
@@ -65,12 +65,14 @@ def plan_meeting(
     *,
     at: datetime,
     zone: str,
+    now: datetime,
     trajectory_id: int | None = None,
     also: tuple[TaskKind, ...] = (),
 ) -> Meeting:
     """Add a planned meeting of ``group`` at ``at`` (UTC) and every member's preparation
     tasks (``EVERY_MEETING``, and the kinds ``also`` names: a trajectory's intake or final
-    evaluation), due in the wall-clock time of ``zone``; not committed."""
+    evaluation), due in the wall-clock time of ``zone``, and their reminders; not
+    committed."""
     assert group.id is not None
     meeting = uow.meetings.add(
         Meeting.schedule(
@@ -83,13 +85,16 @@ def plan_meeting(
         )
     )
     assert meeting.id is not None
-    for person in group.members:
-        for kind in (*EVERY_MEETING, *also):
-            uow.tasks.add(
-                PreparationTask.for_meeting(
-                    meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
-                )
-            )
+    tasks = [
+        PreparationTask.for_meeting(
+            meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
+        )
+        for person in group.members
+        for kind in (*EVERY_MEETING, *also)
+    ]
+    for task in tasks:
+        uow.tasks.add(task)
+    reminders.queue(uow, group, meeting, tasks, now=now)
     return meeting
 
 
@@ -106,9 +111,12 @@ def reschedule_meeting(
         meeting.reschedule(at, time_zone=time_zone)
         group = uow.groups.get(meeting.group_id)
         zone = meeting.time_zone or uow.workspaces.get(group.workspace_id).time_zone
-        for task in uow.tasks.for_meeting(meeting_id):
+        tasks = uow.tasks.for_meeting(meeting_id)
+        for task in tasks:
             task.follow_meeting(at, zone)
             uow.tasks.save(task)
+        # The reminders queued before remind of the old times: they are dropped when due.
+        reminders.queue(uow, group, meeting, tasks, now=ctx.clock.now())
 
     return _plan(ctx, actor, meeting_id, step)
 
@@ -203,7 +211,7 @@ def choose_case(ctx: Context, *, actor: Actor, meeting_id: int, case_id: int) ->
         case.choose(meeting_id)
         uow.cases.save(case)
         if planned:  # chosen before the meeting: the others read it beforehand
-            _read_case_tasks(uow, group, meeting)
+            _read_case_tasks(uow, group, meeting, ctx.clock.now())
         save_meeting(uow, meeting)
         return meeting
 
@@ -278,22 +286,25 @@ def _lead(
         return meeting
 
 
-def _read_case_tasks(uow: UnitOfWork, group: Group, meeting: Meeting) -> None:
+def _read_case_tasks(uow: UnitOfWork, group: Group, meeting: Meeting, now: datetime) -> None:
     """A ``READ_CASE`` task for every member but the case owner who has none yet."""
     assert meeting.id is not None
     zone = meeting.time_zone or uow.workspaces.get(group.workspace_id).time_zone
     have = {t.person for t in uow.tasks.for_meeting(meeting.id) if t.kind is TaskKind.READ_CASE}
-    for person in group.members:
-        if person != meeting.case_owner and person not in have:
-            uow.tasks.add(
-                PreparationTask.for_meeting(
-                    meeting_id=meeting.id,
-                    person=person,
-                    kind=TaskKind.READ_CASE,
-                    meeting_at=meeting.scheduled_at,
-                    zone=zone,
-                )
-            )
+    tasks = [
+        PreparationTask.for_meeting(
+            meeting_id=meeting.id,
+            person=person,
+            kind=TaskKind.READ_CASE,
+            meeting_at=meeting.scheduled_at,
+            zone=zone,
+        )
+        for person in group.members
+        if person != meeting.case_owner and person not in have
+    ]
+    for task in tasks:
+        uow.tasks.add(task)
+    reminders.queue(uow, group, meeting, tasks, now=now, meeting_too=False)
 
 
 def _case_discussed(uow: UnitOfWork, meeting: Meeting) -> None:

@@ -50,6 +50,9 @@ MANAGERS = "workspace.managers"
 """Numbers, never content, for the workspace's managers' channel."""
 REPLY = "person.reply"
 """The answer to something a person did, delivered privately (``data.reply``)."""
+REMINDER = "person.reminder"
+"""A reminder, due later: of a task (``data.task_id``) or of a meeting; ``data.for`` is the
+time it reminds of, so that one made before a move is dropped (``core.services.reminders``)."""
 
 
 CHECK = "group.check_channel"

@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self
 
 from pydantic import BaseModel, Field
 
+from core.domain.availability import Availability
 from core.domain.case import Case, CaseStatus
 from core.domain.common import ChannelRef, PersonRef, Platform
 from core.domain.events import Aggregate, DomainEvent
@@ -158,6 +159,18 @@ class CalendarFeeds(Protocol):
     def owner_of(self, token: str) -> FeedOwner | None: ...
 
 
+class AvailabilityRepository(Protocol):
+    def of(self, workspace_id: int, person: PersonRef) -> Availability:
+        """The person's availability (the defaults when they never set it)."""
+        ...
+
+    def of_people(
+        self, workspace_id: int, people: Collection[PersonRef]
+    ) -> dict[PersonRef, Availability]: ...
+    def save(self, said: Availability) -> None: ...
+    def forget_person(self, workspace_id: int, person: PersonRef) -> int: ...
+
+
 class GoalRepository(Protocol):
     def get(self, goal_id: str) -> LearningGoal: ...
     def for_person(
@@ -203,7 +216,11 @@ class InboundEvents(Protocol):
 
 
 class Outbox(Protocol):
-    def add(self, notification: Notification, *, now: datetime) -> None: ...
+    def add(self, notification: Notification, *, now: datetime, at: datetime | None = None) -> None:
+        """Queue ``notification`` in this transaction, to be delivered from ``at`` (a
+        reminder) or at once."""
+        ...
+
     def forget_delivered(self, before: datetime, *, limit: int) -> int:
         """Forget up to ``limit`` rows delivered before ``before``, oldest first (pending and
         parked rows stay); returns how many."""
@@ -344,6 +361,7 @@ class UnitOfWork(Protocol):
     tasks: TaskRepository
     trajectories: TrajectoryRepository
     calendars: CalendarFeeds
+    availability: AvailabilityRepository
     inbound: InboundEvents
     outbox: Outbox
     posts: MeetingPosts

@@ -70,6 +70,7 @@ def plan_trajectory(
                 method,
                 at=at,
                 zone=time_zone,
+                now=now,
                 trajectory_id=trajectory.id,
                 also=_bookends(number, len(times)),
             )

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
 )
 
@@ -217,6 +218,17 @@ calendar_feeds = Table(
     Column("created_at", UTCDateTime, nullable=False),
     CheckConstraint("(person IS NULL) <> (group_id IS NULL)", name="one_owner"),
     UniqueConstraint("workspace_id", "person", "group_id"),
+)
+
+availability = Table(
+    "availability",
+    metadata,
+    Column("workspace_id", Integer, ForeignKey("workspaces.id"), primary_key=True),
+    Column("person", String(REF), primary_key=True),
+    Column("quiet_from", Time, nullable=True),
+    Column("quiet_until", Time, nullable=True),
+    Column("away_from", Date, nullable=True),
+    Column("away_until", Date, nullable=True),
 )
 
 inbound_events = Table(

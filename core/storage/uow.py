@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 from core.domain.events import Aggregate
 from core.services.ports import (
     AuditLog,
+    AvailabilityRepository,
     CalendarFeeds,
     CaseRepository,
     ConversationRefs,
@@ -40,7 +41,11 @@ from core.storage.repositories import (
     SqlWorkspaces,
 )
 from core.storage.repositories.privacy import SqlAudit, SqlPrivacy
-from core.storage.repositories.trajectories import SqlCalendarFeeds, SqlTrajectories
+from core.storage.repositories.trajectories import (
+    SqlAvailability,
+    SqlCalendarFeeds,
+    SqlTrajectories,
+)
 from core.storage.wakeups import announce
 
 
@@ -62,6 +67,7 @@ class SqlUnitOfWork:
     tasks: TaskRepository
     trajectories: TrajectoryRepository
     calendars: CalendarFeeds
+    availability: AvailabilityRepository
     inbound: InboundEvents
     outbox: Outbox
     posts: MeetingPosts
@@ -100,6 +106,7 @@ class SqlUnitOfWork:
         self.tasks = SqlTasks(connection)
         self.trajectories = SqlTrajectories(connection)
         self.calendars = SqlCalendarFeeds(connection)
+        self.availability = SqlAvailability(connection)
         self.inbound = SqlInboundEvents(connection)
         self.outbox = self._outbox = SqlOutbox(connection)
         self.posts = SqlMeetingPosts(connection)

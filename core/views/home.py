@@ -124,6 +124,7 @@ def calendar_card(https: str, webcal: str, locale: Locale) -> Card:
     return Card(blocks=tuple(blocks), summary=t("calendar.card.title", locale))
 
 
+# The commands a platform's menu lists (Teams: at most 10) and the help explains.
 COMMANDS = (
     "help",
     "start",
@@ -131,6 +132,7 @@ COMMANDS = (
     "goals",
     "tasks",
     "calendar",
+    "away",
     "group",
     "schedule",
     "report",

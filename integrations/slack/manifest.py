@@ -24,8 +24,10 @@ BOT_EVENTS = [
     "member_left_channel",
 ]
 USAGE = {
-    "/intervision": "[help | start | case | goals | tasks | calendar | group | schedule | report]",
-    "/intervisie": "[hulp | start | casus | doelen | taken | agenda | groep | plan | verslag]",
+    "/intervision": "[help | start | case | goals | tasks | calendar | away | group | schedule"
+    " | report]",
+    "/intervisie": "[hulp | start | casus | doelen | taken | agenda | afwezig | groep | plan"
+    " | verslag]",
 }
 COMMANDS = (
     (

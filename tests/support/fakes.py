@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from core.domain.availability import Availability
 from core.domain.case import Case, CaseStatus
 from core.domain.errors import ConcurrentChange, NotFound
 from core.domain.events import Aggregate
@@ -51,6 +52,9 @@ class Store:
     delivered: set[int] = field(default_factory=set)
     posts: dict[int, MeetingPost] = field(default_factory=dict)
     conversations: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
+    availability: dict[tuple[int, str], Availability] = field(default_factory=dict)
+    due_later: dict[int, datetime] = field(default_factory=dict)
+    """Outbox index -> when a notification queued for later (a reminder) is due."""
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
 
@@ -152,6 +156,15 @@ class FakeMeetings(_Repo):
         self.data.meetings[meeting.id] = _stored(meeting)
         self._saw(meeting)
         return meeting
+
+    def schedule_of(self, group_ids: Iterable[int]) -> list[Meeting]:
+        wanted = set(group_ids)
+        found = [
+            m.model_copy(update={"contributions": []}, deep=True)
+            for m in self.data.meetings.values()
+            if m.group_id in wanted
+        ]
+        return sorted(found, key=lambda m: (m.scheduled_at, m.id or 0))
 
     def save(self, meeting: Meeting) -> None:
         for contribution in meeting.contributions:
@@ -301,6 +314,25 @@ class FakeTasks(_Repo):
     save = add
 
 
+class FakeAvailability(_Repo):
+    def of(self, workspace_id: int, person: str) -> Availability:
+        return self.of_people(workspace_id, [person])[person]
+
+    def of_people(self, workspace_id: int, people: Iterable[str]) -> dict[str, Availability]:
+        return {
+            p: self.data.availability.get(
+                (workspace_id, p), Availability(workspace_id=workspace_id, person=p)
+            ).model_copy()
+            for p in people
+        }
+
+    def save(self, said: Availability) -> None:
+        self.data.availability[(said.workspace_id, said.person)] = said.model_copy()
+
+    def forget_person(self, workspace_id: int, person: str) -> int:
+        return 1 if self.data.availability.pop((workspace_id, person), None) else 0
+
+
 class FakeInbound(_Repo):
     def seen(self, platform: str, key: str) -> bool:
         return (platform, key) in self.data.inbound
@@ -316,8 +348,10 @@ class FakeInbound(_Repo):
 
 
 class FakeOutbox(_Repo):
-    def add(self, notification: Notification, *, now: datetime) -> None:
+    def add(self, notification: Notification, *, now: datetime, at: datetime | None = None) -> None:
         self.data.outbox.append(notification)
+        if at is not None:
+            self.data.due_later[len(self.data.outbox) - 1] = at
 
     def mark_delivered(self, outbox_id: int, *, now: datetime) -> None:
         self.data.delivered.add(outbox_id)
@@ -397,6 +431,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(self.working)
         self.posts = FakePosts(self.working)
         self.conversations = FakeConversations(self.working)
+        self.availability = FakeAvailability(self.working)
         return self
 
     def __exit__(
@@ -430,6 +465,7 @@ class FakeUnitOfWork:
             self.outbox,
             self.posts,
             self.conversations,
+            self.availability,
         ):
             repo.data = self.working
 

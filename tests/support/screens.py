@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from core.domain.common import Locale
 from core.domain.goals import Criterion
-from core.domain.tasks import PreparationTask
+from core.domain.tasks import PreparationTask, TaskKind
 from core.services import groups, preparation, queries
 from core.views import forms
 from core.views.calendar import feed_links
 from core.views.direct import DIRECT_VIEWS, direct_message, notice, refusal
 from core.views.home import calendar_card, help_card, overview_card, task_list
 from core.views.meeting import meeting_card, thread_message
+from core.views.reminders import meeting_reminder, task_reminder
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
 from tests.support.factories import FACILITATOR, MANAGER, library
@@ -107,6 +108,33 @@ def _all() -> Iterator[Screen]:
     yield Screen("home.member.en", "home", "en", _member_home)
     yield Screen("home.manager.en", "home", "en", _manager_home)
     yield Screen("tasks.en", "message", "en", _tasks)
+    due = datetime(2031, 1, 13, 13, 0, tzinfo=UTC)
+    for locale in LOCALES:
+        yield Screen(
+            f"reminder.task.{locale}",
+            "message",
+            locale,
+            _const(
+                task_reminder(
+                    group="Ward 5 peers",
+                    kind=TaskKind.REREAD_GOALS,
+                    due_at=due,
+                    task_id="task-1",
+                    locale=locale,
+                )
+            ),
+        )
+        away = {"U0MEMBER02": date(2031, 1, 20)}
+        yield Screen(
+            f"reminder.meeting.{locale}",
+            "message",
+            locale,
+            _const(
+                meeting_reminder(
+                    group="Ward 5 peers", method="Incident", at=due, away=away, locale=locale
+                )
+            ),
+        )
     for locale in LOCALES:
         links = feed_links("https://intervision.example.org", "f" * 43)
         yield Screen(f"calendar.{locale}", "message", locale, _const(calendar_card(*links, locale)))

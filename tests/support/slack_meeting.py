@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import Executor
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import func, select
 
 from core.domain.meeting import Meeting
-from core.jobs.outbox_worker import pending_count
+from core.storage.tables import outbox
 from tests.support.slack_fake import Call
 from tests.support.slack_world import CHANNEL, SlackWorld
 
@@ -25,12 +27,27 @@ def wait_until(world: SlackWorld, check: Any, what: str, timeout: float = 15.0) 
 
 
 def settle(world: SlackWorld, timeout: float = 15.0) -> None:
-    """Wait until the outbox has delivered everything (bounded)."""
+    """Wait until the outbox has delivered everything due by the server's clock, retries
+    included (bounded); reminders queued for later wait."""
     deadline = time.monotonic() + timeout
-    while pending_count(world.app.engine) and time.monotonic() < deadline:
+    while _waiting(world) and time.monotonic() < deadline:
         world.app.worker.wake()
         time.sleep(0.05)
-    assert pending_count(world.app.engine) == 0, world.fake.summary()
+    assert _waiting(world) == 0, world.fake.summary()
+
+
+def _waiting(world: SlackWorld) -> int:
+    """Pending rows due within the hour (a retry's backoff is shorter; a reminder is due
+    a day ahead of what it reminds of)."""
+    soon = world.app.ctx.clock.now() + timedelta(hours=1)
+    with world.app.engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.status == "pending", outbox.c.available_at <= soon)
+            ).scalar_one()
+        )
 
 
 def finish(world: SlackWorld, timeout: float = 15.0) -> None:

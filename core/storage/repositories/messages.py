@@ -77,9 +77,10 @@ class SqlOutbox(SqlRepository):
         super().__init__(connection)
         self._queued: list[dict[str, Any]] = []
 
-    def add(self, notification: Notification, *, now: datetime) -> None:
+    def add(self, notification: Notification, *, now: datetime, at: datetime | None = None) -> None:
         """Queue the notification in the current transaction: it exists only if that commits
-        (written with the others of the unit of work, in order, by ``flush``)."""
+        (written with the others of the unit of work, in order, by ``flush``); it is due
+        ``at`` (a reminder), or at once."""
         self.added += 1
         self._queued.append(
             {
@@ -89,7 +90,7 @@ class SqlOutbox(SqlRepository):
                 "sequence": notification.sequence,
                 "status": PENDING,
                 "attempts": 0,
-                "available_at": now,
+                "available_at": at or now,
                 "created_at": now,
             }
         )

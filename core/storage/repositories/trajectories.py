@@ -1,18 +1,20 @@
-"""Trajectories, and the tokens of the calendar feeds."""
+"""Trajectories, the tokens of the calendar feeds, and people's availability for reminders."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
+from core.domain.availability import Availability
 from core.domain.common import PersonRef
 from core.domain.errors import NotFound
 from core.domain.trajectory import Trajectory
 from core.services.ports import FeedOwner
 from core.storage.repositories.base import SqlRepository, new_id
-from core.storage.tables import calendar_feeds, trajectories
+from core.storage.tables import availability, calendar_feeds, trajectories
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -89,3 +91,47 @@ def _owned_by(owner: FeedOwner) -> list[Any]:
         c.person.is_(None) if owner.person is None else c.person == owner.person,
         c.group_id.is_(None) if owner.group_id is None else c.group_id == owner.group_id,
     ]
+
+
+class SqlAvailability(SqlRepository):
+    def of(self, workspace_id: int, person: PersonRef) -> Availability:
+        """The person's availability (the defaults when they never set it)."""
+        return self.of_people(workspace_id, [person])[person]
+
+    def of_people(
+        self, workspace_id: int, people: Collection[PersonRef]
+    ) -> dict[PersonRef, Availability]:
+        """Each person's availability, in one query."""
+        found = {
+            row.person: Availability.model_validate(dict(row._mapping))
+            for row in self.connection.execute(
+                select(availability).where(
+                    availability.c.workspace_id == workspace_id,
+                    availability.c.person.in_(list(people)),
+                )
+            )
+        }
+        return {
+            p: found.get(p) or Availability(workspace_id=workspace_id, person=p) for p in people
+        }
+
+    def save(self, said: Availability) -> None:
+        values = said.model_dump()
+        keys = {"workspace_id": said.workspace_id, "person": said.person}
+        updated = self.connection.execute(
+            update(availability)
+            .where(
+                availability.c.workspace_id == said.workspace_id,
+                availability.c.person == said.person,
+            )
+            .values({k: v for k, v in values.items() if k not in keys})
+        )
+        if updated.rowcount == 0:
+            self.connection.execute(insert(availability).values(values))
+
+    def forget_person(self, workspace_id: int, person: PersonRef) -> int:
+        return self.connection.execute(
+            delete(availability).where(
+                availability.c.workspace_id == workspace_id, availability.c.person == person
+            )
+        ).rowcount

@@ -62,6 +62,7 @@ def test_the_package_holds_a_valid_manifest_and_icons(tmp_path: Path) -> None:
             "goals",
             "tasks",
             "calendar",
+            "away",
             "group",
             "schedule",
             "report",

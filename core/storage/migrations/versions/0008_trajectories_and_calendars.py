@@ -1,5 +1,6 @@
 """Trajectories (a group's planned series of meetings), each meeting's trajectory and
-revision (a calendar's SEQUENCE), and the calendar feeds' tokens.
+revision (a calendar's SEQUENCE), the calendar feeds' tokens, and each person's
+availability for reminders (quiet hours, days away).
 
 Revision ID: 0008
 Revises: 0007
@@ -68,9 +69,23 @@ def upgrade() -> None:
             name="uq_calendar_feeds_workspace_id_person_group_id",
         ),
     )
+    op.create_table(
+        "availability",
+        sa.Column("workspace_id", sa.Integer, nullable=False),
+        sa.Column("person", sa.String(255), nullable=False),
+        sa.Column("quiet_from", sa.Time, nullable=True),
+        sa.Column("quiet_until", sa.Time, nullable=True),
+        sa.Column("away_from", sa.Date, nullable=True),
+        sa.Column("away_until", sa.Date, nullable=True),
+        sa.PrimaryKeyConstraint("workspace_id", "person", name="pk_availability"),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspaces.id"], name="fk_availability_workspace_id_workspaces"
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("availability")
     op.drop_table("calendar_feeds")
     with op.batch_alter_table("meetings") as batch:
         batch.drop_constraint("fk_meetings_trajectory_id_trajectories", type_="foreignkey")
