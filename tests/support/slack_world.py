@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from core.domain.common import Platform
+from core.domain.common import Clock, Platform
 from core.services import groups
 from core.services.context import Actor
 from integrations import slack
@@ -195,11 +195,11 @@ def _typed(element: dict[str, Any], value: Any) -> dict[str, Any]:
 
 @contextmanager
 def slack_world(
-    db_url: str, *, socket_url: str | None = None, **overrides: Any
+    db_url: str, *, socket_url: str | None = None, clock: Clock | None = None, **overrides: Any
 ) -> Iterator[SlackWorld]:
     """``db_url`` is a migrated database; ``overrides`` replace settings (e.g. the OAuth
     ones; ``SLACK_BOT_TOKEN=None``); ``socket_url`` is what the fake's
-    apps.connections.open answers."""
+    apps.connections.open answers; ``clock`` the app's (and its outbox worker's) clock."""
     fake = FakeSlack().start()
     fake.socket_url = socket_url
     fields: dict[str, Any] = {
@@ -212,7 +212,7 @@ def slack_world(
         **overrides,
     }
     settings = Settings(**fields)
-    app = build_app(settings)
+    app = build_app(settings, clock=clock)
     try:
         with served(app) as url:
             app.worker.start()
