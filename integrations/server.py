@@ -109,6 +109,7 @@ def build_app(
         lease=lease,
         workers=settings.OUTBOX_WORKERS,
         interval=settings.OUTBOX_POLL_SECONDS,
+        spacing=settings.OUTBOX_SPACING_SECONDS,
     )
     app.listener = Listener(background, app.worker.wake)
     app.health = Health(

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     OUTBOX_LEASE_SECONDS: float = Field(default=120.0, gt=0)
     """How long a delivery may take before another worker may take it over (a worker
     that died mid-delivery loses its rows after this)."""
+    OUTBOX_SPACING_SECONDS: float = Field(default=0.0, ge=0, le=60)
+    """Least seconds from the end of one delivery to a channel (or a person's private
+    conversation) to the start of the next; 0: only the platform's 429s pace them."""
 
     @property
     def public_url(self) -> str:

@@ -11,6 +11,11 @@ transaction that stores what the delivery produced (a posted message's ref): a c
 can then never leave a posted message unrecorded and its row delivered, or the reverse.
 Delivery is at least once: a handler should tolerate the rare repeat (after a lease
 expired during a slow delivery).
+
+Waiting is not failing: a row the platform refused with "not now" (HTTP 429, an
+exception with ``rate_limited`` and ``retry_after``), and a row claimed while its
+destination is paced (``core.jobs.pacing``), is put back (``put_back``) until its
+destination's time without counting an attempt; it is never parked for waiting.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy import Engine, exists, func, or_, select, update
 
 from core.domain.common import Clock, SystemClock
+from core.jobs.pacing import Pacing, destination_of
 from core.services.ports import Notification
 from core.storage.mapping import notification_from
 from core.storage.repositories.messages import DELIVERED, MAX_ERROR_LENGTH, PARKED, PENDING
@@ -65,14 +72,23 @@ class Parked(NamedTuple):
     created_at: datetime
 
 
+class Outcome(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    """Counted as an attempt; retried after a backoff, or parked."""
+    WAITING = "waiting"
+    """Put back until the platform's ``Retry-After`` has passed; no attempt counted."""
+
+
 @dataclass(frozen=True)
 class RunSummary:
     delivered: int = 0
     failed: int = 0
+    waiting: int = 0
 
     @property
     def claimed(self) -> int:
-        return self.delivered + self.failed
+        return self.delivered + self.failed + self.waiting
 
 
 def claim_due(
@@ -169,6 +185,16 @@ def mark_failed(
         return status
 
 
+def put_back(engine: Engine, outbox_id: int, until: datetime, *, note: str | None = None) -> None:
+    """Let a claimed row wait until ``until`` without counting an attempt (its destination
+    is paced); ``note`` (why) is kept as its last error, if given."""
+    values: dict[str, object] = {"available_at": until, "locked_until": None}
+    if note is not None:
+        values["last_error"] = note[:MAX_ERROR_LENGTH]
+    with engine.begin() as connection:
+        connection.execute(update(outbox).where(outbox.c.id == outbox_id).values(**values))
+
+
 def run_once(
     engine: Engine,
     handler: Handler,
@@ -179,27 +205,49 @@ def run_once(
 ) -> RunSummary:
     """Deliver what is due now: each claimed row goes to ``handler``, which marks it
     delivered; an exception marks it failed (an exception's ``retry_after`` attribute, in
-    seconds, is honoured; one whose ``permanent`` attribute is True parks the row)."""
-    delivered = failed = 0
-    for item in claim_due(engine, now=now, limit=limit, lease=lease):
-        if deliver_one(engine, handler, item, now=now):
-            delivered += 1
-        else:
-            failed += 1
-    return RunSummary(delivered=delivered, failed=failed)
+    seconds, is honoured; one whose ``permanent`` attribute is True parks the row), or
+    waiting when it is a 429 (``deliver_one``)."""
+    outcomes = [
+        deliver_one(engine, handler, item, now=now)
+        for item in claim_due(engine, now=now, limit=limit, lease=lease)
+    ]
+    return RunSummary(
+        delivered=outcomes.count(Outcome.DELIVERED),
+        failed=outcomes.count(Outcome.FAILED),
+        waiting=outcomes.count(Outcome.WAITING),
+    )
 
 
-def deliver_one(engine: Engine, handler: Handler, item: Claimed, *, now: datetime) -> bool:
-    """Hand one claimed row to ``handler``; a failure is recorded (``mark_failed``)."""
+def deliver_one(
+    engine: Engine, handler: Handler, item: Claimed, *, now: datetime, pacing: Pacing | None = None
+) -> Outcome:
+    """Hand one claimed row to ``handler``. A 429 (an exception whose ``rate_limited`` is
+    True, with ``retry_after`` seconds) puts the row back until then, no attempt counted,
+    and holds its destination in ``pacing``; any other failure is recorded
+    (``mark_failed``)."""
     try:
         handler(item)
     except Exception as exc:
+        wait = _retry_after(exc)
+        if getattr(exc, "rate_limited", False) is True and wait is not None:
+            until = now + timedelta(seconds=max(wait, 0.0))
+            if pacing is not None:  # first: no row for it is let through meanwhile
+                pacing.hold(destination_of(item.notification), until)
+            put_back(engine, item.id, until, note=_describe(exc))
+            log.info(
+                "outbox %s (%s): not before %s, the platform says: %s",
+                item.id,
+                item.notification.topic,
+                until.isoformat(),
+                _describe(exc),
+            )
+            return Outcome.WAITING
         status = mark_failed(
             engine,
             item.id,
             now,
             _describe(exc),
-            retry_after=_retry_after(exc),
+            retry_after=wait,
             permanent=getattr(exc, "permanent", False) is True,
         )
         log.warning(
@@ -210,8 +258,8 @@ def deliver_one(engine: Engine, handler: Handler, item: Claimed, *, now: datetim
             status,
             _describe(exc),
         )
-        return False
-    return True
+        return Outcome.FAILED
+    return Outcome.DELIVERED
 
 
 def due_count(engine: Engine, *, now: datetime, workspace_id: int | None = None) -> int:
@@ -280,7 +328,9 @@ def _describe(exc: BaseException) -> str:
 class OutboxWorker:
     """Delivers the outbox on a daemon thread with a small pool, so that deliveries to
     different channels and workspaces run side by side and one slow platform does not stall
-    the rest (a sequence's rows still go one at a time: ``claim_due``). ``wake()`` looks for
+    the rest (a sequence's rows still go one at a time: ``claim_due``). Deliveries are
+    paced per destination (``core.jobs.pacing``): a row claimed for a destination that must
+    wait is put back until its time, and the worker looks again then. ``wake()`` looks for
     work at once (call it after a commit that queued rows); otherwise every ``interval``
     seconds; ``stop()`` returns when the deliveries under way have ended."""
 
@@ -293,13 +343,17 @@ class OutboxWorker:
         clock: Clock | None = None,
         workers: int = DEFAULT_WORKERS,
         lease: timedelta = DEFAULT_LEASE,
+        spacing: float = 0.0,
     ) -> None:
+        """``spacing``: seconds from the end of one delivery to a destination to the start
+        of the next (0: only the platform's 429s pace)."""
         self.engine = engine
         self.handler = handler
         self.interval = interval
         self.clock = clock or SystemClock()
         self.workers = workers
         self.lease = lease
+        self.pacing = Pacing(spacing=spacing)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -327,7 +381,7 @@ class OutboxWorker:
 
     def _loop(self) -> None:
         with ThreadPoolExecutor(self.workers, thread_name_prefix="outbox") as pool:
-            busy: set[Future[bool]] = set()
+            busy: set[Future[Outcome]] = set()
             while not self._stop.is_set():
                 self._wake.clear()
                 busy = {future for future in busy if not future.done()}
@@ -341,12 +395,39 @@ class OutboxWorker:
                     except Exception:
                         log.exception("outbox worker: a claim failed; again in %ss", self.interval)
                 for item in claimed:
-                    future = pool.submit(self._deliver, item)
+                    destination = destination_of(item.notification)
+                    if self._waits(item, destination):
+                        continue
+                    future = pool.submit(self._deliver, item, destination)
                     future.add_done_callback(lambda _: self._wake.set())
                     busy.add(future)
                 if claimed and len(claimed) == free:
                     continue  # more may be due: go on without waiting
-                self._wake.wait(self.interval)
+                self._wake.wait(self._pause())
 
-    def _deliver(self, item: Claimed) -> bool:
-        return deliver_one(self.engine, self.handler, item, now=self.clock.now())
+    def _waits(self, item: Claimed, destination: str) -> bool:
+        """Put ``item`` back when its destination is paced (True); else it may go."""
+        until = self.pacing.admit(destination, self.clock.now())
+        if until is None:
+            return False
+        try:
+            put_back(self.engine, item.id, until)
+        except Exception:  # its lease runs out and it is claimed again
+            log.exception("outbox worker: could not put %s back", item.id)
+        return True
+
+    def _pause(self) -> float:
+        """Seconds until the next look: ``interval``, or sooner when a paced row comes due."""
+        now = self.clock.now()
+        soonest = self.pacing.next_look(now)
+        if soonest is None:
+            return self.interval
+        return min(self.interval, max((soonest - now).total_seconds(), 0.0))
+
+    def _deliver(self, item: Claimed, destination: str) -> Outcome:
+        try:
+            return deliver_one(
+                self.engine, self.handler, item, now=self.clock.now(), pacing=self.pacing
+            )
+        finally:
+            self.pacing.finish(destination, self.clock.now())

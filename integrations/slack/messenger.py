@@ -78,7 +78,10 @@ posting errors), by what they mean for the people told."""
 
 
 class SlackRetryLater(Exception):
-    """Slack said "not now" (HTTP 429); the outbox comes back after ``retry_after`` s."""
+    """Slack said "not now" (HTTP 429); the outbox comes back after ``retry_after`` s, and
+    sends nothing else to that channel or person before then (``core.jobs.pacing``)."""
+
+    rate_limited = True
 
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)

@@ -35,6 +35,8 @@ class ConnectorError(Exception):
         self.status = status
         self.retry_after = retry_after
         """Seconds, on 429: the outbox worker comes back no sooner."""
+        self.rate_limited = status == 429
+        """The conversation is paced: nothing else is sent to it before then."""
 
 
 class AppToken:

@@ -25,6 +25,8 @@ class GraphError(Exception):
         super().__init__(f"Microsoft Graph answered {status}: {body[:300]}")
         self.status = status
         self.retry_after = retry_after
+        self.rate_limited = status == 429
+        """Graph throttles: the delivery's conversation waits ``retry_after``, no attempt."""
 
 
 class Graph:

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine, select
 
@@ -27,6 +28,7 @@ from core.jobs.outbox_worker import (
 from core.services.ports import Notification, Refusal, Undeliverable
 from core.storage.tables import outbox
 from core.storage.uow import SqlUnitOfWork
+from tests.support.fakes import FakeClock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -281,3 +283,89 @@ def test_worker_thread_delivers_on_wake_and_stops_promptly(
     assert time.monotonic() - began < 5
     assert not worker.running
     assert pending_count(engine) == 0
+
+
+class SlowDown(Exception):
+    """What a messenger raises on HTTP 429 (``rate_limited``): the destination waits."""
+
+    rate_limited = True
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"429, retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+def test_a_429_puts_the_row_back_without_counting_an_attempt(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    queue(uow_factory, 1)
+    now = NOW
+    for _ in range(MAX_ATTEMPTS + 2):  # waiting, however long, never parks a row
+        summary = run_once(engine, failing(SlowDown(30)), now=now)
+        assert (summary.waiting, summary.failed, summary.claimed) == (1, 0, 1)
+        waiting = row(engine)
+        assert (waiting["status"], waiting["attempts"]) == ("pending", 0)
+        assert waiting["available_at"] == now + timedelta(seconds=30)
+        assert waiting["locked_until"] is None
+        assert waiting["last_error"] == "SlowDown: 429, retry after 30s"
+        assert run_once(engine, failing(SlowDown(30)), now=now + timedelta(seconds=29)).claimed == 0
+        now += timedelta(seconds=30)
+    assert run_once(engine, delivering(engine, now), now=now).delivered == 1
+    assert row(engine)["attempts"] == 0
+
+
+def wait_until(check: Callable[[], object], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def test_the_worker_spaces_deliveries_to_one_channel_not_across_channels(
+    engine: Engine, uow_factory: Callable[[], SqlUnitOfWork]
+) -> None:
+    clock = FakeClock(NOW)
+    with uow_factory() as uow:
+        for n in range(3):
+            for group in (7, 8):
+                note = Notification(topic="meeting.thread", workspace_id=1, group_id=group)
+                uow.outbox.add(note.model_copy(update={"data": {"n": n}}), now=NOW)
+        uow.commit()
+    seen: list[tuple[int | None, datetime]] = []
+    lock = threading.Lock()
+
+    def handler(item: Claimed) -> None:
+        with lock:
+            seen.append((item.notification.group_id, clock.now()))
+        mark_delivered(engine, item.id, clock.now())
+
+    def delivered(count: int) -> bool:
+        return len(seen) == count
+
+    def waiting_until(moment: datetime) -> bool:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(outbox.c.available_at, outbox.c.locked_until).where(
+                    outbox.c.status == "pending"
+                )
+            ).all()
+        return all(r.available_at == moment and r.locked_until is None for r in rows)
+
+    worker = OutboxWorker(engine, handler, clock=clock, interval=60, spacing=10)
+    worker.start()
+    try:
+        for step in range(3):
+            moment = NOW + timedelta(seconds=10 * (step + 1))
+            wait_until(partial(delivered, 2 * (step + 1)), f"step {step}")
+            wait_until(partial(waiting_until, moment), f"the rest put back to {moment}")
+            assert sorted(group or 0 for group, _ in seen[2 * step :]) == [7, 8]  # one each
+            clock.tick(seconds=10)
+            worker.wake()
+    finally:
+        worker.stop()
+    assert pending_count(engine) == 0
+    for group in (7, 8):
+        times = [at for g, at in seen if g == group]
+        assert times == [NOW + timedelta(seconds=s) for s in (0, 10, 20)]
+    with engine.connect() as connection:
+        assert set(connection.execute(select(outbox.c.attempts)).scalars()) == {0}

@@ -9,6 +9,7 @@ import copy
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -61,7 +62,16 @@ class FakeSlack:
         """Called with each call (method, args) after it is recorded and before it is
         answered: fault injection (a test can stop the world right there)."""
         """Channel -> the messages posted there, oldest first (conversations.history)."""
-        self.failures: dict[str, list[tuple[int, str, dict[str, str]]]] = {}
+        self.failures: dict[str, list[tuple[int, str, dict[str, str], str | None]]] = {}
+        """Method -> the answers its next calls get instead (status, error, headers, and
+        the channel they are for, or None for any): ``fail_next``."""
+        self.pace: float | None = None
+        """Seconds: chat.postMessage accepts one message per channel in this time, like
+        Slack (about 1 s); a faster one is answered 429 with ``Retry-After`` in whole
+        seconds, rounded up, as Slack sends it. None: no limit."""
+        self.rate_limited = 0
+        """How many calls were answered 429 by ``pace``."""
+        self._last_post: dict[str, float] = {}
         self._lock = threading.Lock()
         self._ts = 0.0
         self.teams: dict[str, str] = {}
@@ -120,9 +130,16 @@ class FakeSlack:
         self.server.server_close()
 
     def fail_next(
-        self, method: str, error: str, *, status: int = 200, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        error: str,
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        channel: str | None = None,
     ) -> None:
-        self.failures.setdefault(method, []).append((status, error, headers or {}))
+        """The next call of ``method`` (to ``channel``, if given) fails so."""
+        self.failures.setdefault(method, []).append((status, error, headers or {}, channel))
 
     # ------------------------------------------------------------------ answers
 
@@ -145,10 +162,15 @@ class FakeSlack:
                 return 200, {"ok": True, "url": self.socket_url}, {}
             if method == "auth.test" and token in self.teams:
                 return 200, self._auth_test(self.teams[token]), {}
-            queued = self.failures.get(method)
-            if queued:
-                status, error, headers = queued.pop(0)
-                return status, {"ok": False, "error": error}, headers
+            queued = self.failures.get(method) or []
+            for n, (status, error, headers, channel) in enumerate(queued):
+                if channel is None or channel == args.get("channel"):
+                    del queued[n]
+                    return status, {"ok": False, "error": error}, headers
+            wait = self._paced(method, args)
+            if wait is not None:
+                self.rate_limited += 1
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
             if str(args.get("channel")) in self.closed and method in CHANNEL_METHODS:
                 return 200, {"ok": False, "error": "channel_not_found"}, {}
             problem = self._validate(method, args)
@@ -163,6 +185,18 @@ class FakeSlack:
         if self.before_answer is not None:
             self.before_answer(method, args)
         return 200, answer, {}
+
+    def _paced(self, method: str, args: dict[str, Any]) -> int | None:
+        """With ``pace``: None when a post to the channel may go now (it is then counted),
+        else the whole seconds to wait."""
+        if self.pace is None or method != "chat.postMessage":
+            return None
+        channel, now = str(args.get("channel")), time.monotonic()
+        last = self._last_post.get(channel)
+        if last is not None and now - last < self.pace:
+            return math.ceil(self.pace - (now - last))
+        self._last_post[channel] = now
+        return None
 
     def _validate(self, method: str, args: dict[str, Any]) -> str | None:
         try:
