@@ -183,6 +183,12 @@ class _Months(parserinfo):
 
 _RANGE = re.compile(r"\s+(?:to|until|till|tot|t/m|tm)\s+|\s+-\s+|\s*–\s*", re.IGNORECASE)
 _YEAR = re.compile(r"\b\d{4}\b")
+_DAY = re.compile(
+    r"\d{1,2}\.?\s*[^\W\d_]{3,}\.?(\s+\d{4})?"  # 24 Dec, 24 december 2026
+    r"|[^\W\d_]{3,}\.?\s+\d{1,2}(,?\s+\d{4})?"  # Dec 24, December 24, 2026
+    r"|\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?"  # 24/12, 24-12-2026
+)
+"""What a day typed by a person looks like (ISO dates aside): a day and a month."""
 
 
 def days(text: str, today: date) -> tuple[date, date]:
@@ -213,6 +219,8 @@ def _day(part: str, today: date, whole: str) -> date:
     found = _iso(part)
     if found is not None:
         return found
+    if not _DAY.fullmatch(part):
+        raise InvalidInput("away.unreadable", text=whole[:40])
     try:
         moment = parse_date(
             part, parserinfo=_Months(dayfirst=True), default=datetime(today.year, 1, 1)

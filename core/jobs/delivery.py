@@ -52,6 +52,17 @@ class NoMessenger(Exception):
     retry_after = 300.0
 
 
+class NotYet(Exception):
+    """Not this notification's time yet (a reminder in quiet hours): it waits
+    ``retry_after`` seconds, no attempt counted, nothing else held back."""
+
+    not_yet = True
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"waits {seconds:.0f} s")
+        self.retry_after = seconds
+
+
 class RootNotPosted(Exception):
     """A thread message for a meeting whose message could not be posted: retried."""
 
@@ -142,6 +153,8 @@ def _reminder(ctx: Context, notification: Notification) -> Outgoing:
     wanted = reminders.due(ctx, notification)
     if wanted is None:
         return Outgoing(Target.NOTHING, "en")
+    if isinstance(wanted, reminders.NotYet):
+        raise NotYet((wanted.until - ctx.clock.now()).total_seconds())
     group, meeting, task = wanted.group, wanted.meeting, wanted.task
     locale = group.locale
     if task is not None:

@@ -15,7 +15,10 @@ expired during a slow delivery).
 Waiting is not failing: a row the platform refused with "not now" (HTTP 429, an
 exception with ``rate_limited`` and ``retry_after``), and a row claimed while its
 destination is paced (``core.jobs.pacing``), is put back (``put_back``) until its
-destination's time without counting an attempt; it is never parked for waiting.
+destination's time without counting an attempt; it is never parked for waiting. So is a
+row whose handler says it is not its time yet (an exception with ``not_yet`` and
+``retry_after``: a reminder that came due in the person's quiet hours), without holding
+anything else back.
 """
 
 from __future__ import annotations
@@ -229,6 +232,10 @@ def deliver_one(
         handler(item)
     except Exception as exc:
         wait = _retry_after(exc)
+        if getattr(exc, "not_yet", False) is True and wait is not None:
+            until = now + timedelta(seconds=max(wait, 0.0))
+            put_back(engine, item.id, until)  # its own time (a reminder in quiet hours)
+            return Outcome.WAITING
         if getattr(exc, "rate_limited", False) is True and wait is not None:
             until = now + timedelta(seconds=max(wait, 0.0))
             if pacing is not None:  # first: no row for it is let through meanwhile

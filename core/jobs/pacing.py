@@ -33,7 +33,7 @@ def destination_of(notification: Notification) -> str:
     ``"<workspace>/person/<person>"``, ``"<workspace>/managers"`` or
     ``"<workspace>/group/<group>"`` (a meeting's card, thread, report and channel check)."""
     workspace = notification.workspace_id
-    if notification.topic in (notify.DIRECT, notify.REPLY):
+    if notification.topic in (notify.DIRECT, notify.REPLY, notify.REMINDER):
         return f"{workspace}/person/{notification.person}"
     if notification.topic == notify.MANAGERS:
         return f"{workspace}/managers"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core.domain.common import PersonRef
@@ -27,6 +27,7 @@ TASK_LEAD = timedelta(days=1)
 """How long before a task is due its reminder comes."""
 MEETING_LEAD = timedelta(days=1)
 """How long before a meeting its reminder comes."""
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 def queue(
@@ -74,6 +75,14 @@ def queue(
 
 
 @dataclass(frozen=True)
+class NotYet:
+    """A reminder that came due in the person's quiet hours (they may have changed them,
+    or the worker was away): it waits until ``until``."""
+
+    until: datetime
+
+
+@dataclass(frozen=True)
 class Due:
     """A reminder still wanted: of ``task`` (or, when None, of the meeting)."""
 
@@ -85,9 +94,9 @@ class Due:
     """For the facilitator's meeting reminder: members away that day, until when."""
 
 
-def due(ctx: Context, notification: Notification) -> Due | None:
-    """The reminder ``notification`` as it should go out now, or None when it is no longer
-    wanted (see the module's docstring)."""
+def due(ctx: Context, notification: Notification) -> Due | NotYet | None:
+    """The reminder ``notification`` as it should go out now, ``NotYet`` in the person's
+    quiet hours, or None when it is no longer wanted (see the module's docstring)."""
     person = notification.person
     assert person is not None and notification.meeting_id is not None
     reminds_of = datetime.fromisoformat(str(notification.data.get("for")))
@@ -112,6 +121,10 @@ def due(ctx: Context, notification: Notification) -> Due | None:
         said = uow.availability.of_people(group.workspace_id, [*group.members, person])
         if said[person].is_away(day):
             return None
+        now = ctx.clock.now()
+        later = said[person].remind_at(now, zone, latest=FOREVER)  # never at night
+        if later > now:
+            return NotYet(until=later)
         away: dict[PersonRef, date] = {}
         if task is None and person == group.facilitator:
             away = {

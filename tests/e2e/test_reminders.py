@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -179,3 +179,32 @@ def test_a_reminder_for_a_task_skipped_or_a_meeting_called_off_is_not_sent(
         assert not any(day in text for day in second_tasks), text
     # The first meeting's own reminders did come (it was not called off).
     assert any("the next meeting" in t for t in _reminded(world, MEMBERS[3]))
+
+
+def test_a_reminder_due_in_quiet_hours_set_later_waits_for_the_morning(
+    world: SlackWorld, clock: FakeClock
+) -> None:
+    """Quiet hours changed after the reminders were queued: the one due in them waits,
+    no attempt counted, and comes when they end."""
+    _plan(world, count=1)
+    ws = world.workspace_id()
+    with world.app.ctx.uow() as uow:
+        said = uow.availability.of(ws, MEMBERS[2])
+        said.set_quiet(time(13, 0), time(15, 0))
+        uow.availability.save(said)
+        uow.commit()
+    _until(world, clock, _local("2031-01-10 14:01"))  # bringing a case: reminded 14:00
+    assert not any("Think of a case" in t for t in _reminded(world, MEMBERS[2]))
+    with world.app.engine.connect() as connection:
+        waiting = connection.execute(
+            select(outbox.c.attempts, outbox.c.available_at).where(
+                outbox.c.topic == "person.reminder",
+                outbox.c.status == "pending",
+                outbox.c.available_at == _local("2031-01-10 15:00"),
+            )
+        ).all()
+    # Bringing a case, and the intake (due since 30 Dec: the clock jumped past it).
+    assert [row.attempts for row in waiting] == [0, 0]
+    _until(world, clock, _local("2031-01-10 15:00"))
+    texts = _reminded(world, MEMBERS[2])
+    assert any("Think of a case" in t for t in texts) and any("Intake" in t for t in texts)

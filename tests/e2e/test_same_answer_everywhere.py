@@ -66,6 +66,19 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
     assert _same(world, "tasks", lambda d: d.command("m1", "tasks"))["screen"]["name"] == "tasks"
     answer = _same(world, "calendar", lambda d: d.command("m1", "calendar"))
     assert answer["screen"]["name"] == "calendar" and not answer["notices"]
+    answer = _same(world, "away", lambda d: d.command("m1", "away 24 Dec to 2 Jan"))
+    assert answer["notices"][0]["key"] == "away.saved"
+    assert answer["notices"][0]["params"]["first"].endswith("-12-24")
+    assert _same(world, "back", lambda d: d.command("m1", "back"))["notices"][0]["key"] == (
+        "away.back"
+    )
+    assert _same(world, "away alone", lambda d: d.command("m1", "away"))["notices"][0]["key"] == (
+        "away.how"
+    )
+    _refused(
+        _same(world, "away unreadable", lambda d: d.command("m1", "away whenever")),
+        "away.unreadable",
+    )
     answer = _same(world, "report before any meeting", lambda d: d.command("m1", "report"))
     assert answer["notices"][0]["key"] == "report.none_yet"
     answer = _same(world, "report for a manager", lambda d: d.command("manager", "report"))

@@ -37,9 +37,9 @@ def settle(world: SlackWorld, timeout: float = 15.0) -> None:
 
 
 def _waiting(world: SlackWorld) -> int:
-    """Pending rows due within the hour (a retry's backoff is shorter; a reminder is due
-    a day ahead of what it reminds of)."""
-    soon = world.app.ctx.clock.now() + timedelta(hours=1)
+    """Pending rows due within five minutes (a retry's backoff or a platform's Retry-After
+    is shorter; a reminder is due hours later, or waits for the end of quiet hours)."""
+    soon = world.app.ctx.clock.now() + timedelta(minutes=5)
     with world.app.engine.connect() as connection:
         return int(
             connection.execute(
