@@ -574,12 +574,12 @@ def _schedule_in(teams: TeamsHarness, zone: str | None, when: tuple[str, str]) -
 @pytest.mark.parametrize(
     ("workspace_zone", "said_zone", "meeting_utc", "bring_case_utc"),
     [
-        # New York: on 29 March 2027 summer time (UTC-4) holds, as on the 27th
-        ("America/New_York", None, "2027-03-29T14:00", "2027-03-27T14:00"),
-        # Amsterdam: summer time begins on 28 March; 10:00 two days before is 09:00 UTC
-        ("Europe/Amsterdam", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-27T09:00"),
+        # New York: on 29 March 2027 summer time (UTC-4) holds, as on the 26th
+        ("America/New_York", None, "2027-03-29T14:00", "2027-03-26T14:00"),
+        # Amsterdam: summer time begins on 28 March; 10:00 three days before is 09:00 UTC
+        ("Europe/Amsterdam", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-26T09:00"),
         # the person's zone wins over the workspace's: 10:00 in Amsterdam, not New York
-        ("America/New_York", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-27T09:00"),
+        ("America/New_York", "Europe/Amsterdam", "2027-03-29T08:00", "2027-03-26T09:00"),
     ],
 )
 def test_teams_a_scheduled_meeting_and_its_tasks_keep_local_wall_clock_time(

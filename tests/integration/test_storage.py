@@ -366,17 +366,17 @@ def test_task_round_trip(uow_factory: UowFactory) -> None:
         ws = group.workspace_id
         assert [dump(t) for t in uow.tasks.for_person(ws, "U_MO")] == [dump(t) for t in by_due]
         assert uow.tasks.for_person(ws + 1, "U_MO") == []  # the same ref elsewhere is not them
-        assert len(uow.tasks.for_meeting(meeting.id)) == 4
+        assert len(uow.tasks.for_meeting(meeting.id)) == len(TaskKind)
         first = uow.tasks.get(by_due[0].id)
-        assert first.offset == timedelta(days=-2)
+        assert first.offset == timedelta(days=-14)  # the intake
         first.complete("U_MO")
         uow.tasks.save(first)
         uow.commit()
     with uow_factory() as uow:
         assert uow.tasks.get(first.id).status is TaskStatus.DONE
         ws = group.workspace_id
-        assert len(uow.tasks.for_person(ws, "U_MO")) == 3
-        assert len(uow.tasks.for_person(ws, "U_MO", open_only=False)) == 4
+        assert len(uow.tasks.for_person(ws, "U_MO")) == len(TaskKind) - 1
+        assert len(uow.tasks.for_person(ws, "U_MO", open_only=False)) == len(TaskKind)
         with pytest.raises(NotFound) as missing:
             uow.tasks.get("nope")
     assert missing.value.key == "task.not_found"

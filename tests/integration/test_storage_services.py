@@ -89,6 +89,7 @@ def test_a_meeting_through_the_services(engine: Engine) -> None:
         assert {t.person: t.status for t in bring}["U_M2"] is TaskStatus.DONE
         assert len(uow.tasks.for_meeting(planned.id)) == len(MEMBERS) * len(EVERY_MEETING)
 
+    clock.tick(days=30)  # past the meeting, so that its reminders are due too
     queued = pending_count(engine)
     assert queued > 0
     delivered: list[Notification] = []

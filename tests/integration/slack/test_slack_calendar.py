@@ -76,7 +76,7 @@ def test_a_member_gets_their_calendar_link_and_a_new_one(world: SlackWorld) -> N
     assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
     uids = _uids(feed.content)
     assert len([u for u in uids if u.startswith("meeting-")]) == 3
-    assert len([u for u in uids if u.startswith("task-")]) == 3 * 4
+    assert len([u for u in uids if u.startswith("task-")]) == 3 * 4 + 2  # intake, evaluation
 
     world.command(MEMBERS[0], "calendar")  # asked again: the same link
     assert _calendar_link(world, MEMBERS[0], 1) == link
