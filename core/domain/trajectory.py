@@ -114,6 +114,28 @@ class Trajectory(BaseModel):
         return parsed.replace(count=self.count, until=until)
 
 
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+EVERY_WEEKS = {"weekly": 1, "biweekly": 2, "four_weekly": 4, "six_weekly": 6}
+"""A group's cadence (``core.domain.group.Cadence``) as weeks between meetings."""
+
+
+def cadence_rule(cadence: str, first: date) -> str:
+    """The RRULE of a group's cadence from a first meeting on ``first``: every 1, 2, 4 or 6
+    weeks on its weekday, or monthly on the same weekday of the month (the second Tuesday;
+    the last one when it is the fifth). ``InvalidInput("trajectory.no_cadence")`` for
+    ``ad_hoc``."""
+    day = WEEKDAYS[first.weekday()]
+    if cadence in EVERY_WEEKS:
+        weeks = EVERY_WEEKS[cadence]
+        return (
+            f"FREQ=WEEKLY;INTERVAL={weeks};BYDAY={day}" if weeks > 1 else f"FREQ=WEEKLY;BYDAY={day}"
+        )
+    if cadence == "monthly":
+        nth = (first.day - 1) // 7 + 1
+        return f"FREQ=MONTHLY;BYDAY={-1 if nth == 5 else nth}{day}"
+    raise InvalidInput("trajectory.no_cadence")
+
+
 def _checked_rule(text: str) -> str:
     """The rule in canonical upper case; ``InvalidInput("trajectory.bad_rule")`` when it is
     not an RRULE of one of ``FREQUENCIES`` without the parts given separately."""

@@ -19,10 +19,12 @@ from core.interactions.dispatch import (
 )
 from core.interactions.render import Rendered, field_errors, meeting_now, render
 from core.interactions.replies import FormRequest, Notice, Reply, Screen
+from core.interactions.table import FORMS
 from core.interactions.workspaces import UnknownWorkspace, admit, workspace_id
 from core.services.guard import AlreadyApplied, RequestGuard, guarded
 
 __all__ = [
+    "FORMS",
     "AlreadyApplied",
     "FormRequest",
     "Locale",

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from core.domain.common import Locale
 from core.domain.errors import NotFound, NotPossibleNow
 from core.domain.group import Group
+from core.domain.trajectory import cadence_rule
 from core.i18n import t
 from core.interactions import intents as i
 from core.interactions import values
@@ -29,6 +30,7 @@ from core.services import (
     queries,
     reminders,
     rules,
+    trajectories,
 )
 from core.services.context import Context
 from core.services.ports import FeedOwner
@@ -362,6 +364,39 @@ def _schedule_form(call: Call, intent: i.OpenScheduleForm) -> Reply:
     return call.reply(form=form)
 
 
+def _trajectory_form(call: Call, intent: i.OpenTrajectoryForm) -> Reply:
+    group = group_here(call, intent)
+    lookups.require_may_plan(call.ctx, actor=intent.actor, group_id=group.id or 0)
+    return call.reply(form=FormRequest(form=a.FORM_TRAJECTORY, group_id=group.id))
+
+
+def _plan_trajectory(call: Call, intent: i.PlanTrajectory) -> Reply:
+    """The first meeting is read in the person's zone (else the workspace's); the cadence
+    becomes an RRULE from its date, unless the person wrote one."""
+    settings = queries.workspace_settings(call.ctx, workspace_id=intent.actor.workspace_id)
+    zone = ZoneInfo(intent.zone or settings.time_zone)
+    first = intent.first.astimezone(zone).replace(tzinfo=None)
+    rule = intent.rule or cadence_rule(intent.cadence.value, first.date())
+    planned = trajectories.plan_trajectory(
+        call.ctx,
+        actor=intent.actor,
+        group_id=intent.group_id,
+        first=first,
+        time_zone=zone.key,
+        rule=rule,
+        count=intent.count,
+        method_id=intent.method_id,
+    )
+    times = [m.scheduled_at.astimezone(zone) for m in planned.meetings]
+    return call.notice(
+        "trajectory.planned",
+        count=len(times),
+        first=f"{times[0]:%Y-%m-%d %H:%M}",
+        last=f"{times[-1]:%Y-%m-%d %H:%M}",
+        zone=zone.key,
+    )
+
+
 def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
     if intent.meeting_id is not None:
         meeting = meetings.reschedule_meeting(
@@ -447,6 +482,8 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.RenewCalendar: _calendar_renew,
     i.OpenScheduleForm: _schedule_form,
     i.ScheduleMeeting: _schedule,
+    i.OpenTrajectoryForm: _trajectory_form,
+    i.PlanTrajectory: _plan_trajectory,
     i.AcceptChannel: _accept_channel,
     i.OpenGroupForm: _group_form,
     i.CreateGroup: _create_group,

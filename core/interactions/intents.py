@@ -234,6 +234,24 @@ class OpenScheduleForm(Intent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenTrajectoryForm(Intent):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanTrajectory(Intent):
+    """Plan the group's meetings from ``first`` (local wall-clock time in ``zone``, else
+    the workspace's) by ``cadence``, or by ``rule`` (an RRULE) when given."""
+
+    group_id: int
+    first: datetime
+    cadence: Cadence
+    count: int
+    method_id: str | None = None
+    rule: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScheduleMeeting(Intent):
     """Plan the group's next meeting, or move a planned one (``meeting_id``)."""
 

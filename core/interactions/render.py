@@ -120,6 +120,10 @@ def form_of(ctx: Context, wanted: FormRequest, reply: Reply, *, actor: Actor) ->
         now = ctx.clock.now()
         suggested = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         return forms.schedule_form(group, ctx.methods, locale, planned, suggested=suggested)
+    if wanted.form == a.FORM_TRAJECTORY:
+        now = ctx.clock.now()
+        suggested = (now + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+        return forms.trajectory_form(group, ctx.methods, locale, suggested=suggested)
     raise ValueError(f"unknown form {wanted!r}")
 
 

@@ -20,6 +20,7 @@ from core.i18n import normalise_locale
 from core.interactions import intents as i
 from core.interactions.values import FormValues
 from core.views import actions as a
+from core.views.forms import DEFAULT_COUNT, TRAJECTORY_COUNTS
 
 Base = dict[str, Any]
 """The fields every intent shares (actor, place, language, zone), as keyword arguments."""
@@ -56,6 +57,8 @@ COMMAND_WORDS: dict[str, tuple[str, Locale | None]] = {
     "afwezig": ("away", "nl"),
     "back": ("back", "en"),
     "terug": ("back", "nl"),
+    "trajectory": ("trajectory", "en"),
+    "traject": ("trajectory", "nl"),
     "report": ("report", "en"),
     "verslag": ("report", "nl"),
 }
@@ -76,6 +79,7 @@ _BY_COMMAND: dict[str, Callable[[str, Base], i.Intent]] = {
     "tasks": lambda rest, base: i.ShowTasks(**base),
     "group": lambda rest, base: i.OpenGroupForm(**base),
     "schedule": lambda rest, base: i.OpenScheduleForm(**base),
+    "trajectory": lambda rest, base: i.OpenTrajectoryForm(**base),
     "report": lambda rest, base: i.ShowReport(**base),
     "calendar": lambda rest, base: i.ShowCalendar(**base),
     "away": lambda rest, base: i.GoAway(days=rest, **base),
@@ -257,6 +261,23 @@ def _schedule(v: FormValues, base: Base) -> i.Intent:
     )
 
 
+def _trajectory(v: FormValues, base: Base) -> i.Intent:
+    """The first meeting as the person's local wall-clock time (in their zone, if the
+    platform said it)."""
+    count = v.text(a.INPUT_COUNT).strip() or str(DEFAULT_COUNT)
+    if not count.isdigit() or int(count) not in TRAJECTORY_COUNTS:
+        raise InvalidInput("input.unknown_choice", field=a.INPUT_COUNT, value=count[:40])
+    return i.PlanTrajectory(
+        group_id=v.reference("group_id"),
+        first=v.moment(a.INPUT_WHEN, base.get("zone")),
+        cadence=v.choice(a.INPUT_CADENCE, Cadence, Cadence.MONTHLY),
+        count=int(count),
+        method_id=v.optional(a.INPUT_METHOD),
+        rule=v.optional(a.INPUT_RULE),
+        **base,
+    )
+
+
 def _contribute(v: FormValues, base: Base) -> i.Intent:
     return i.Contribute(
         meeting_id=v.reference("meeting_id"),
@@ -271,6 +292,7 @@ FORMS: dict[str, Callable[[FormValues, Base], i.Intent]] = {
     a.FORM_GOAL: _goal,
     a.FORM_GROUP: _group,
     a.FORM_SCHEDULE: _schedule,
+    a.FORM_TRAJECTORY: _trajectory,
     a.FORM_CONTRIBUTE: _contribute,
 }
 

@@ -44,3 +44,11 @@ def require_may_lead(ctx: Context, *, actor: Actor, group_id: int) -> None:
         group = uow.groups.get(group_id)
     rules.require_same_workspace(actor, group)
     rules.require_lead(actor, group)
+
+
+def require_may_plan(ctx: Context, *, actor: Actor, group_id: int) -> None:
+    """Raises ``NotAllowed`` unless the actor may plan the group's trajectory."""
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+    rules.require_same_workspace(actor, group)
+    rules.require_planner(actor, group)

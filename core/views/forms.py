@@ -10,6 +10,7 @@ from core.domain.goals import SELF_ASSESSED, LearningGoal
 from core.domain.group import Cadence, Group, Mode
 from core.domain.meeting import Meeting
 from core.domain.method import CaseOwnerRole, Phase, Speakers
+from core.domain.trajectory import MAX_RULE_LENGTH
 from core.i18n import t
 from core.methods import MethodLibrary
 from core.views import actions as a
@@ -188,6 +189,57 @@ def schedule_form(
                 t("form.group.method_label", locale),
                 tuple(Option(m.id, m.name(locale)) for m in methods),
                 initial=meeting.method_id if meeting else group.method_id,
+            ),
+        ),
+    )
+
+
+TRAJECTORY_COUNTS = tuple(range(2, 13))
+DEFAULT_COUNT = 8
+
+
+def trajectory_form(
+    group: Group, methods: MethodLibrary, locale: Locale, *, suggested: datetime
+) -> Form:
+    """Plan the group's meetings at once: the first, a cadence (or an RRULE), how many."""
+    cadences = [c for c in Cadence if c is not Cadence.AD_HOC]
+    default = group.cadence if group.cadence in cadences else Cadence.MONTHLY
+    return Form(
+        callback_id=a.FORM_TRAJECTORY,
+        title=t("form.trajectory.title", locale),
+        submit=t("form.trajectory.submit", locale),
+        locale=locale,
+        state={"group_id": str(group.id)},
+        blocks=(
+            ContextLine(spans(t("form.trajectory.intro", locale, group=group.name))),
+            DateTimeInput(
+                a.INPUT_WHEN, t("form.trajectory.first_label", locale), initial=suggested
+            ),
+            Select(
+                a.INPUT_CADENCE,
+                t("form.group.cadence_label", locale),
+                tuple(Option(c.value, t(f"cadence.{c.value}", locale)) for c in cadences),
+                initial=default.value,
+            ),
+            Select(
+                a.INPUT_COUNT,
+                t("form.trajectory.count_label", locale),
+                tuple(Option(str(n), str(n)) for n in TRAJECTORY_COUNTS),
+                initial=str(DEFAULT_COUNT),
+            ),
+            Select(
+                a.INPUT_METHOD,
+                t("form.group.method_label", locale),
+                tuple(Option(m.id, m.name(locale)) for m in methods),
+                initial=group.method_id,
+            ),
+            TextInput(
+                a.INPUT_RULE,
+                t("form.trajectory.rule_label", locale),
+                optional=True,
+                max_length=MAX_RULE_LENGTH,
+                placeholder="FREQ=WEEKLY;INTERVAL=4;BYDAY=TU",
+                hint=t("form.trajectory.rule_hint", locale),
             ),
         ),
     )

@@ -137,6 +137,8 @@ COMMANDS = (
     "schedule",
     "report",
 )
+HELP_ONLY = ("trajectory",)
+"""Commands the help explains beyond the menu's (Teams lists at most 10)."""
 
 
 def help_card(
@@ -147,7 +149,7 @@ def help_card(
     blocks: list[Block] = [Heading(t("help.title", locale)), Text(spans(t("help.intro", locale)))]
     if unknown_word is not None:
         blocks.insert(0, Text(spans(t("help.unknown", locale, word=unknown_word))))
-    for name in COMMANDS:
+    for name in (*COMMANDS, *HELP_ONLY):
         blocks.append(
             Text(
                 spans(

@@ -53,9 +53,19 @@ log = logging.getLogger("intervision.sandbox")
 
 DRAIN_SECONDS = 3.0
 MAX_FLASH_SESSIONS = 1000
-FORM_PAGES = {a.FORM_CASE: "case", a.FORM_SCHEDULE: "schedule", a.FORM_GOAL: "goals"}
+FORM_PAGES = {
+    a.FORM_CASE: "case",
+    a.FORM_SCHEDULE: "schedule",
+    a.FORM_TRAJECTORY: "trajectory",
+    a.FORM_GOAL: "goals",
+}
 """A form the core opens -> the sandbox page that shows it (``/c/<channel>/<page>``)."""
-FORM_WORDS = {"case": "case", "schedule": "schedule", "goals": "goals"}
+FORM_WORDS = {
+    "case": "case",
+    "schedule": "schedule",
+    "trajectory": "trajectory",
+    "goals": "goals",
+}
 NOT_FORM_FIELDS = frozenset({"csrf", "back", "meeting", "action", "value"})
 """Fields every sandbox POST carries that are not a form's inputs (``channel`` is both: where
 the person is, and the group form's channel input, which the group form alone reads)."""

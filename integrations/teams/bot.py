@@ -14,15 +14,15 @@ from core import interactions
 from core.interactions import Platform, Reply, Who
 from core.services import delivery
 from core.services.context import Context
-from core.views import actions as a
 from integrations.teams import cards
 from integrations.teams.activities import Activity, form_values, invoke_of, reference_of
 from integrations.teams.messenger import TeamsMessenger, channel_key
 
 log = logging.getLogger("intervision.teams")
 
-FORMS = frozenset({a.FORM_CASE, a.FORM_GOAL, a.FORM_GROUP, a.FORM_SCHEDULE, a.FORM_CONTRIBUTE})
-"""Verbs of a form's submit button (its callback id), as opposed to a button's action id."""
+FORMS = frozenset(interactions.FORMS)
+"""Verbs of a form's submit button (its callback id), as opposed to a button's action id:
+every form the core reads (``core.interactions.table``)."""
 
 
 class TeamsBot:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -290,6 +291,40 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
         _same(world, "an unknown button", lambda d: d.click("m1", "meeting.dance", "")),
         "input.unknown_action",
     )
+
+    # ------------------------------------------------------------- a trajectory
+    _refused(
+        _same(world, "a member plans", lambda d: d.command("m1", "trajectory")),
+        "rule.only_facilitator_or_manager",
+    )
+    answer = _same(world, "trajectory", lambda d: d.command("facilitator", "trajectory"))
+    assert answer["form"]["form"] == a.FORM_TRAJECTORY
+    first = (datetime.now(UTC) + timedelta(days=60)).replace(
+        hour=13, minute=0, second=0, microsecond=0
+    )
+    hourly = {a.INPUT_WHEN: first, a.INPUT_RULE: "FREQ=HOURLY", a.INPUT_COUNT: "3"}
+    _refused(
+        _same(
+            world, "an hourly rule", lambda d: d.submit("facilitator", a.FORM_TRAJECTORY, hourly)
+        ),
+        "trajectory.bad_frequency",
+    )
+    answer = _same(world, "trajectory form again", lambda d: d.command("facilitator", "trajectory"))
+    plan = {a.INPUT_WHEN: first, a.INPUT_CADENCE: "four_weekly", a.INPUT_COUNT: "3"}
+    answer = _same(
+        world,
+        "a trajectory planned",
+        lambda d: d.submit("facilitator", a.FORM_TRAJECTORY, plan),
+    )
+    [planned] = answer["notices"]
+    assert planned["key"] == "trajectory.planned" and planned["params"]["count"] == 3
+    for driver in world:
+        with driver.app.ctx.uow() as uow:
+            found = uow.meetings.schedule_of([driver.group_id()])
+        local = [m.scheduled_at.astimezone(UTC) for m in found if m.trajectory_id is not None]
+        assert len(local) == 3, driver.platform
+        gaps = {later.date() - earlier.date() for earlier, later in pairwise(local)}
+        assert gaps == {timedelta(weeks=4)}, driver.platform
 
 
 def _case(driver: Any) -> int:

@@ -303,6 +303,9 @@ def _forms() -> Iterator[Screen]:
         "group": lambda p: forms.group_form(library(), "en", "C_GROUP"),
         "schedule_new": _schedule_new,
         "schedule_reschedule": _schedule_reschedule,
+        "trajectory": lambda p: forms.trajectory_form(
+            Scene().group, library(), "en", suggested=datetime(2031, 1, 14, 13, 0, tzinfo=UTC)
+        ),
         "contribute_one_kind": _contribute("round_each", as_case_owner=False),
         "contribute_kinds": _contribute("round_free", as_case_owner=False),
         "contribute_case_owner": _contribute("round_each", as_case_owner=True),
