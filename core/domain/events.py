@@ -53,6 +53,14 @@ class MeetingRescheduled(DomainEvent):
 
 
 @dataclass(frozen=True)
+class TurnsGiven(DomainEvent):
+    """The rota says who brings the case and who chairs (after a plan, skip or swap)."""
+
+    case: PersonRef | None
+    chair: PersonRef | None
+
+
+@dataclass(frozen=True)
 class MeetingStarted(DomainEvent):
     by: PersonRef | None = None
     """Who started it (told too if nothing can be posted in the group's channel)."""

@@ -45,6 +45,7 @@ from core.domain.events import (
     RoundRevealed,
     TurnGiven,
     TurnPassed,
+    TurnsGiven,
 )
 from core.domain.method import (
     QUESTION_KINDS,
@@ -113,6 +114,10 @@ class Meeting(Aggregate):
     """The trajectory it was planned in, if any."""
     revision: int = 0
     """How often its time changed or it was called off (a calendar's SEQUENCE)."""
+    case_turn: PersonRef | None = None
+    """The member whose turn it is on the rota to bring the case (``core.domain.rota``)."""
+    chair_turn: PersonRef | None = None
+    """The member whose turn it is to chair, when the group's chair rotates."""
     started_at: datetime | None = None
     ended_at: datetime | None = None
     chair: PersonRef | None = None
@@ -226,6 +231,14 @@ class Meeting(Aggregate):
         self.time_zone = time_zone or self.time_zone
         self.revision += 1
         self._record(MeetingRescheduled(at=at))
+
+    def give_turns(self, *, case: PersonRef | None, chair: PersonRef | None) -> None:
+        """Who brings the case and who chairs, on the rota (while planned)."""
+        self._require(MeetingState.PLANNED, key="meeting.not_planned")
+        if (case, chair) == (self.case_turn, self.chair_turn):
+            return
+        self.case_turn, self.chair_turn = case, chair
+        self._record(TurnsGiven(case=case, chair=chair))
 
     def cancel(self, now: datetime) -> None:
         self._require(

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.domain.common import Locale
-from core.domain.errors import NotFound, NotPossibleNow
+from core.domain.errors import NotAllowed, NotFound, NotPossibleNow
 from core.domain.group import Group
 from core.domain.trajectory import cadence_rule
 from core.i18n import t
@@ -29,6 +29,7 @@ from core.services import (
     preparation,
     queries,
     reminders,
+    rotas,
     rules,
     trajectories,
 )
@@ -397,6 +398,21 @@ def _plan_trajectory(call: Call, intent: i.PlanTrajectory) -> Reply:
     )
 
 
+def _turn_form(call: Call, intent: i.OpenTurnForm) -> Reply:
+    group = group_here(call, intent)
+    if not group.is_member(intent.actor.person):
+        raise NotAllowed("rule.only_group_members")
+    return call.reply(form=FormRequest(form=a.FORM_TURN, group_id=group.id))
+
+
+def _swap_turn(call: Call, intent: i.SwapTurn) -> Reply:
+    meeting, _ = rotas.swap_turn(
+        call.ctx, actor=intent.actor, group_id=intent.group_id, with_person=intent.with_person
+    )
+    zone = ZoneInfo(meeting.time_zone or intent.zone or "UTC")
+    return call.notice("rota.swapped", when=f"{meeting.scheduled_at.astimezone(zone):%Y-%m-%d}")
+
+
 def _schedule(call: Call, intent: i.ScheduleMeeting) -> Reply:
     if intent.meeting_id is not None:
         meeting = meetings.reschedule_meeting(
@@ -484,6 +500,8 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.ScheduleMeeting: _schedule,
     i.OpenTrajectoryForm: _trajectory_form,
     i.PlanTrajectory: _plan_trajectory,
+    i.OpenTurnForm: _turn_form,
+    i.SwapTurn: _swap_turn,
     i.AcceptChannel: _accept_channel,
     i.OpenGroupForm: _group_form,
     i.CreateGroup: _create_group,

@@ -252,6 +252,19 @@ class PlanTrajectory(Intent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OpenTurnForm(Intent):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class SwapTurn(Intent):
+    """Hand one's next turn to bring a case to ``with_person``, or the next in line."""
+
+    group_id: int
+    with_person: PersonRef | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScheduleMeeting(Intent):
     """Plan the group's next meeting, or move a planned one (``meeting_id``)."""
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from core.domain.errors import DomainError, NotPossibleNow
 from core.i18n import said
 from core.interactions.replies import FormRequest, Reply, Screen
-from core.services import calendars, queries
+from core.services import calendars, queries, rotas
 from core.services.context import Actor, Context
 from core.views import actions as a
 from core.views import forms
@@ -120,6 +120,9 @@ def form_of(ctx: Context, wanted: FormRequest, reply: Reply, *, actor: Actor) ->
         now = ctx.clock.now()
         suggested = (now + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         return forms.schedule_form(group, ctx.methods, locale, planned, suggested=suggested)
+    if wanted.form == a.FORM_TURN:
+        turn = rotas.next_turn(ctx, actor=actor, group_id=group.id or 0)
+        return forms.turn_form(group, turn, locale)
     if wanted.form == a.FORM_TRAJECTORY:
         now = ctx.clock.now()
         suggested = (now + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)

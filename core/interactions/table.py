@@ -57,6 +57,8 @@ COMMAND_WORDS: dict[str, tuple[str, Locale | None]] = {
     "afwezig": ("away", "nl"),
     "back": ("back", "en"),
     "terug": ("back", "nl"),
+    "turn": ("turn", "en"),
+    "beurt": ("turn", "nl"),
     "trajectory": ("trajectory", "en"),
     "traject": ("trajectory", "nl"),
     "report": ("report", "en"),
@@ -80,6 +82,7 @@ _BY_COMMAND: dict[str, Callable[[str, Base], i.Intent]] = {
     "group": lambda rest, base: i.OpenGroupForm(**base),
     "schedule": lambda rest, base: i.OpenScheduleForm(**base),
     "trajectory": lambda rest, base: i.OpenTrajectoryForm(**base),
+    "turn": lambda rest, base: i.OpenTurnForm(**base),
     "report": lambda rest, base: i.ShowReport(**base),
     "calendar": lambda rest, base: i.ShowCalendar(**base),
     "away": lambda rest, base: i.GoAway(days=rest, **base),
@@ -278,6 +281,12 @@ def _trajectory(v: FormValues, base: Base) -> i.Intent:
     )
 
 
+def _turn(v: FormValues, base: Base) -> i.Intent:
+    return i.SwapTurn(
+        group_id=v.reference("group_id"), with_person=v.person(a.INPUT_SWAP_WITH), **base
+    )
+
+
 def _contribute(v: FormValues, base: Base) -> i.Intent:
     return i.Contribute(
         meeting_id=v.reference("meeting_id"),
@@ -293,6 +302,7 @@ FORMS: dict[str, Callable[[FormValues, Base], i.Intent]] = {
     a.FORM_GROUP: _group,
     a.FORM_SCHEDULE: _schedule,
     a.FORM_TRAJECTORY: _trajectory,
+    a.FORM_TURN: _turn,
     a.FORM_CONTRIBUTE: _contribute,
 }
 

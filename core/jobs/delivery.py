@@ -21,6 +21,7 @@ from datetime import timedelta
 from enum import StrEnum
 
 from core.domain.common import ChannelRef, Locale, PersonRef, Platform
+from core.domain.tasks import TaskKind
 from core.interactions.render import render
 from core.interactions.replies import Reply
 from core.jobs.outbox_worker import Claimed
@@ -159,7 +160,12 @@ def _reminder(ctx: Context, notification: Notification) -> Outgoing:
     locale = group.locale
     if task is not None:
         card = task_reminder(
-            group=group.name, kind=task.kind, due_at=task.due_at, task_id=task.id, locale=locale
+            group=group.name,
+            kind=task.kind,
+            due_at=task.due_at,
+            task_id=task.id,
+            locale=locale,
+            your_turn=task.kind is TaskKind.BRING_CASE and meeting.case_turn == task.person,
         )
     else:
         method = ctx.methods.get(meeting.method_id) if meeting.method_id in ctx.methods else None

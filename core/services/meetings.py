@@ -13,7 +13,7 @@ from core.domain.group import Group
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import Method
 from core.domain.tasks import EVERY_MEETING, PreparationTask, TaskKind
-from core.services import notify, reminders, rules
+from core.services import notify, reminders, rotas, rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
 
@@ -54,6 +54,7 @@ def schedule_meeting(
         method = ctx.methods.get(method_id or group.method_id)
         zone = time_zone or uow.workspaces.get(group.workspace_id).time_zone
         meeting = plan_meeting(uow, group, method, at=at, zone=zone, now=ctx.clock.now())
+        rotas.fill(uow, group)
         uow.commit()
         return meeting
 
@@ -168,8 +169,10 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
                     at=now,
                 )
             )
-        chair = group.chair_for(meeting.sequence) or (
-            actor.person if group.is_member(actor.person) else None
+        chair = (
+            meeting.chair_turn
+            or group.chair_for(meeting.sequence)
+            or (actor.person if group.is_member(actor.person) else None)
         )
         meeting.start(
             participants=list(group.members),

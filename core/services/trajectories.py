@@ -8,7 +8,7 @@ from datetime import date, datetime
 from core.domain.meeting import Meeting
 from core.domain.tasks import TaskKind
 from core.domain.trajectory import Trajectory
-from core.services import rules
+from core.services import rotas, rules
 from core.services.context import Actor, Context
 from core.services.meetings import plan_meeting
 
@@ -76,5 +76,6 @@ def plan_trajectory(
             )
             for number, at in enumerate(times)
         ]
+        rotas.fill(uow, group)
         uow.commit()
         return Planned(trajectory=trajectory, meetings=meetings)

@@ -115,6 +115,8 @@ meetings = Table(
     Column("time_zone", String(64), nullable=True),
     Column("trajectory_id", Integer, ForeignKey("trajectories.id"), nullable=True),
     Column("revision", Integer, nullable=False, server_default="0"),
+    Column("case_turn", String(REF), nullable=True),
+    Column("chair_turn", String(REF), nullable=True),
     Column("started_at", UTCDateTime, nullable=True),
     Column("ended_at", UTCDateTime, nullable=True),
     Column("chair", String(REF), nullable=True),

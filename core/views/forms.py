@@ -22,6 +22,7 @@ from core.views.vocabulary import (
     DateInput,
     DateTimeInput,
     Form,
+    Moment,
     Option,
     PeopleSelect,
     Select,
@@ -242,6 +243,32 @@ def trajectory_form(
                 hint=t("form.trajectory.rule_hint", locale),
             ),
         ),
+    )
+
+
+def turn_form(group: Group, turn: Meeting | None, locale: Locale) -> Form:
+    """Skip or swap one's next turn to bring a case (``turn``: its meeting, if any)."""
+    blocks: list[Block] = []
+    if turn is None:
+        blocks.append(ContextLine(spans(t("form.turn.none", locale))))
+    else:
+        blocks += [
+            Text(spans(t("form.turn.when", locale), " ", Moment(turn.scheduled_at))),
+            ContextLine(spans(t("form.turn.intro", locale))),
+            PeopleSelect(
+                a.INPUT_SWAP_WITH,
+                t("form.turn.with_label", locale),
+                multiple=False,
+                optional=True,
+            ),
+        ]
+    return Form(
+        callback_id=a.FORM_TURN,
+        title=t("form.turn.title", locale),
+        submit=t("form.turn.submit", locale),
+        locale=locale,
+        state={"group_id": str(group.id)},
+        blocks=tuple(blocks),
     )
 
 

@@ -77,6 +77,12 @@ def _cancel_button(position: str, locale: Locale) -> Button:
 
 
 def _chair_field(meeting: Meeting, locale: Locale) -> tuple[Field, ...]:
+    """The chair; before the meeting, the rota's turns (who brings the case, who chairs)."""
+    if meeting.state is MeetingState.PLANNED:
+        turns = (("card.case_turn", meeting.case_turn), ("card.chair_turn", meeting.chair_turn))
+        return tuple(
+            Field(t(key, locale), (person(ref, locale),)) for key, ref in turns if ref is not None
+        )
     if meeting.chair is None:
         return ()
     return (Field(t("card.chair", locale), (person(meeting.chair, locale),)),)

@@ -25,11 +25,18 @@ from core.views.vocabulary import (
 
 
 def task_reminder(
-    *, group: str, kind: TaskKind, due_at: datetime, task_id: str, locale: Locale
+    *,
+    group: str,
+    kind: TaskKind,
+    due_at: datetime,
+    task_id: str,
+    locale: Locale,
+    your_turn: bool = False,
 ) -> Card:
     """A task due soon: what, for which group, when (in the reader's own time), and the
-    buttons to mark it done or skip it."""
-    what = t(f"task.{kind.value}", locale)
+    buttons to mark it done or skip it. ``your_turn``: bringing a case is the reader's turn
+    on the rota (for the others it is an invitation)."""
+    what = t("task.bring_case_turn" if your_turn else f"task.{kind.value}", locale)
     blocks: list[Block] = [
         Text(spans(Strong(what))),
         Text(spans(t("reminder.task_due", locale, group=group), " ", Moment(due_at))),

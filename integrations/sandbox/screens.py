@@ -32,7 +32,7 @@ from integrations.sandbox.people import (
 if TYPE_CHECKING:
     from integrations.sandbox.web import Sandbox
 
-FORM_LINKS = ("case", "schedule", "trajectory", "goals")
+FORM_LINKS = ("case", "schedule", "trajectory", "turn", "goals")
 
 
 @dataclass(frozen=True)

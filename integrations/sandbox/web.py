@@ -57,6 +57,7 @@ FORM_PAGES = {
     a.FORM_CASE: "case",
     a.FORM_SCHEDULE: "schedule",
     a.FORM_TRAJECTORY: "trajectory",
+    a.FORM_TURN: "turn",
     a.FORM_GOAL: "goals",
 }
 """A form the core opens -> the sandbox page that shows it (``/c/<channel>/<page>``)."""
@@ -64,6 +65,7 @@ FORM_WORDS = {
     "case": "case",
     "schedule": "schedule",
     "trajectory": "trajectory",
+    "turn": "turn",
     "goals": "goals",
 }
 NOT_FORM_FIELDS = frozenset({"csrf", "back", "meeting", "action", "value"})

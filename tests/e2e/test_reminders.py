@@ -102,6 +102,9 @@ def test_a_trajectory_reminds_each_member_a_day_ahead_of_each_task_and_meeting(
     [brought] = _reminded(world, MEMBERS[2])[1:]
     assert "Think of a case to bring in" in brought
     assert '"action_id": "task.done"' in brought and '"action_id": "task.skip"' in brought
+    # For the member whose turn it is on the rota it is their turn, not an invitation.
+    rota = [t for t in _reminded(world, MEMBERS[0]) if "Your turn on the rota" in t]
+    assert len(rota) == 1 and not any("Think of a case" in t for t in _reminded(world, MEMBERS[0]))
 
     # The day before: the meeting, and re-reading the goals; not for what is done, nor
     # for someone away; the facilitator hears who is away.

@@ -326,6 +326,27 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
         gaps = {later.date() - earlier.date() for earlier, later in pairwise(local)}
         assert gaps == {timedelta(weeks=4)}, driver.platform
 
+    # ------------------------------------------------------------- the rota
+    answer = _same(world, "my turn", lambda d: d.command("m1", "turn"))
+    assert answer["form"]["form"] == a.FORM_TURN
+    _refused(
+        _same(
+            world,
+            "swap with a stranger",
+            lambda d: d.submit("m1", a.FORM_TURN, {a.INPUT_SWAP_WITH: d.people["stranger"]}),
+        ),
+        "rota.not_a_member",
+    )
+    answer = _same(world, "my turn again", lambda d: d.command("m1", "turn"))
+    answer = _same(world, "skip my turn", lambda d: d.submit("m1", a.FORM_TURN, {}))
+    assert answer["notices"][0]["key"] == "rota.swapped"
+    for driver in world:
+        with driver.app.ctx.uow() as uow:
+            found = uow.meetings.schedule_of([driver.group_id()])
+        planned = [m.case_turn for m in found if m.state.value == "planned"]
+        m1 = driver.people["m1"]
+        assert planned[0] != m1 and m1 in planned[1:], driver.platform  # a later turn
+
 
 def _case(driver: Any) -> int:
     meeting = queries.meeting_for(

@@ -303,6 +303,8 @@ def _forms() -> Iterator[Screen]:
         "group": lambda p: forms.group_form(library(), "en", "C_GROUP"),
         "schedule_new": _schedule_new,
         "schedule_reschedule": _schedule_reschedule,
+        "turn_none": lambda p: forms.turn_form(Scene().group, None, "en"),
+        "turn": lambda p: forms.turn_form(Scene().group, scene_at("planned").meeting, "en"),
         "trajectory": lambda p: forms.trajectory_form(
             Scene().group, library(), "en", suggested=datetime(2031, 1, 14, 13, 0, tzinfo=UTC)
         ),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core.domain.errors import InvalidInput, NotPossibleNow
-from core.domain.trajectory import MAX_MEETINGS, Trajectory
+from core.domain.trajectory import MAX_MEETINGS, Trajectory, cadence_rule
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -115,3 +115,29 @@ def test_a_start_off_the_rule_begins_at_the_rules_first_time_as_in_rfc_5545() ->
     monday = datetime(2027, 1, 11, 14, 0)
     first = plan(first=monday, count=2).meetings()[0].astimezone(AMSTERDAM)
     assert (first.date(), first.hour) == (date(2027, 1, 12), 14)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "first", "rule"),
+    [
+        ("weekly", date(2031, 1, 14), "FREQ=WEEKLY;BYDAY=TU"),
+        ("biweekly", date(2031, 1, 14), "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"),
+        ("four_weekly", date(2031, 1, 15), "FREQ=WEEKLY;INTERVAL=4;BYDAY=WE"),
+        ("six_weekly", date(2031, 1, 17), "FREQ=WEEKLY;INTERVAL=6;BYDAY=FR"),
+        ("monthly", date(2031, 1, 14), "FREQ=MONTHLY;BYDAY=2TU"),
+        ("monthly", date(2031, 1, 28), "FREQ=MONTHLY;BYDAY=4TU"),
+        ("monthly", date(2031, 1, 30), "FREQ=MONTHLY;BYDAY=-1TH"),  # a fifth: the last
+    ],
+)
+def test_a_groups_cadence_becomes_an_rrule_from_the_first_date(
+    cadence: str, first: date, rule: str
+) -> None:
+    assert cadence_rule(cadence, first) == rule
+    planned = plan(first=datetime.combine(first, datetime.min.time()).replace(hour=14), rule=rule)
+    assert planned.meetings()[0].astimezone(AMSTERDAM).date() == first
+
+
+def test_an_ad_hoc_group_has_no_cadence_to_plan_by() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        cadence_rule("ad_hoc", date(2031, 1, 14))
+    assert refused.value.key == "trajectory.no_cadence"
