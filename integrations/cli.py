@@ -186,6 +186,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--manager", action="append", default=[], help="user id (repeatable)")
     create.add_argument("--method", default="incident", help="see 'intervision methods list'")
     create.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.LIVE.value)
+    create.add_argument(
+        "--async-days",
+        type=_positive,
+        help="async mode: days each phase is open (default: the method's minutes, 10 a day)",
+    )
+    create.add_argument(
+        "--async-waits",
+        action="store_true",
+        help="async mode: at a phase's deadline wait for the chair (default: move on)",
+    )
     listing = _command(
         group,
         "list",
@@ -516,6 +526,8 @@ def _group_create(args: argparse.Namespace, out: Output) -> int:
             method_id=args.method,
             locale=args.locale,
             mode=Mode(args.mode),
+            async_days=args.async_days,
+            async_waits=args.async_waits,
         )
     group = created.group
     out.locale = group.locale

@@ -53,6 +53,13 @@ class MeetingRescheduled(DomainEvent):
 
 
 @dataclass(frozen=True)
+class DeadlinePassed(DomainEvent):
+    """An async phase's deadline passed and the group waits for the chair to move on."""
+
+    phase_index: int
+
+
+@dataclass(frozen=True)
 class TurnsGiven(DomainEvent):
     """The rota says who brings the case and who chairs (after a plan, skip or swap)."""
 

@@ -58,6 +58,17 @@ class ChannelStatus(StrEnum):
     ACCEPTED = "accepted"  # others are in it, and the facilitator accepted exactly them
 
 
+MAX_ASYNC_DAYS = 14
+MINUTES_PER_DAY = 10
+"""Async mode: a phase of the method's 10 minutes is open for a day (20 minutes: two)."""
+
+
+def phase_days(minutes: int, days: int | None = None) -> int:
+    """How many days an async phase is open: ``days`` when the group set it, else the
+    method's minutes scaled (at least one day)."""
+    return days or max(1, -(-minutes // MINUTES_PER_DAY))
+
+
 class Group(Aggregate):
     id: int | None = None
     workspace_id: int
@@ -72,6 +83,11 @@ class Group(Aggregate):
     cadence: Cadence = Cadence.MONTHLY
     ground_rules: str = ""
     mode: Mode = Mode.LIVE
+    async_days: int | None = Field(default=None, ge=1, le=MAX_ASYNC_DAYS)
+    """Async mode: days each phase is open; None: the method's minutes scaled
+    (``phase_days``)."""
+    async_waits: bool = False
+    """Async mode: at a phase's deadline wait for the chair (True) or move on (False)."""
     locale: Locale = "nl"
     channel_status: ChannelStatus = ChannelStatus.UNCHECKED
     channel_outsiders: list[PersonRef] = Field(default_factory=list)

@@ -27,6 +27,7 @@ from core.domain.events import (
     ContributionAdded,
     ContributionEdited,
     ContributionWithdrawn,
+    DeadlinePassed,
     EveryoneDone,
     MeetingCancelled,
     MeetingEvaluated,
@@ -47,6 +48,7 @@ from core.domain.events import (
     TurnPassed,
     TurnsGiven,
 )
+from core.domain.group import phase_days
 from core.domain.method import (
     QUESTION_KINDS,
     TAKEAWAY,
@@ -114,6 +116,9 @@ class Meeting(Aggregate):
     """The trajectory it was planned in, if any."""
     revision: int = 0
     """How often its time changed or it was called off (a calendar's SEQUENCE)."""
+    phase_days: int | None = None
+    """Async: each phase is open this many days (0: the method's minutes scaled, see
+    ``core.domain.group.phase_days``); None: a live meeting, minutes as the method says."""
     case_turn: PersonRef | None = None
     """The member whose turn it is on the rota to bring the case (``core.domain.rota``)."""
     chair_turn: PersonRef | None = None
@@ -262,9 +267,10 @@ class Meeting(Aggregate):
         method: Method,
         now: datetime,
         by: PersonRef | None = None,
+        phase_days: int | None = None,
     ) -> None:
         """Open the meeting (``by`` whom): for cases, or straight to the chosen case if one
-        was chosen."""
+        was chosen. ``phase_days``: an async meeting (see the field)."""
         self._require(MeetingState.PLANNED, key="meeting.already_started")
         if method.id != self.method_id:
             self.method_id = method.id
@@ -276,6 +282,7 @@ class Meeting(Aggregate):
         self.chair = chair
         self.phases = list(method.all_phases)
         self.started_at = now
+        self.phase_days = phase_days
         if self.case_id is not None:
             self.skipped_steps.append(MeetingState.OPEN_FOR_CASES.value)
             self.state = MeetingState.CASE_CHOSEN
@@ -345,6 +352,22 @@ class Meeting(Aggregate):
         self._record(CaseChosen(case_id=case_id))
 
     # ----------------------------------------------------------------- pacing
+
+    def deadline_passed(self, *, now: datetime, position: str, move_on: bool) -> bool:
+        """An async phase's deadline, for the round at ``position``: it moves on
+        (``move_on``), or the chair is told (a ``DeadlinePassed`` event). False, changing
+        nothing, when the meeting has moved on since, is paused or is not running."""
+        if position != self.position or self.paused_at is not None:
+            return False
+        if self.state not in RUNNING or self.current_round is None:
+            return False
+        if self.current_round.deadline > now:  # extended, or paused and resumed since
+            return False
+        if move_on:
+            self.advance(now=now, expected_position=position)
+        else:
+            self._record(DeadlinePassed(phase_index=self.phase_index or 0))
+        return True
 
     @_tracks_turn
     def advance(self, *, now: datetime, expected_position: str | None = None) -> None:
@@ -589,13 +612,17 @@ class Meeting(Aggregate):
         phase = self.phases[index]
         self.phase_index = index
         self.state = MeetingState.IN_PHASE if index < len(self.phases) - 2 else MeetingState.CLOSING
+        if self.phase_days is None:
+            length = timedelta(minutes=phase.minutes)
+        else:
+            length = timedelta(days=phase_days(phase.minutes, self.phase_days or None))
         self.rounds.append(
             Round(
                 phase_index=index,
                 phase_id=phase.id,
                 order=self._order_for(index),
                 opened_at=now,
-                deadline=now + timedelta(minutes=phase.minutes),
+                deadline=now + length,
             )
         )
         self._record(PhaseOpened(phase_index=index))

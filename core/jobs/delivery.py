@@ -34,10 +34,11 @@ from core.services.ports import (
     Notification,
     Undeliverable,
 )
+from core.views.actions import meeting_value
 from core.views.direct import direct_message
 from core.views.meeting import meeting_card, thread_message
 from core.views.pages import pages
-from core.views.reminders import meeting_reminder, task_reminder
+from core.views.reminders import meeting_reminder, phase_nudge, task_reminder
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
 
@@ -116,6 +117,13 @@ def prepare(ctx: Context, notification: Notification) -> Outgoing:
         )
     if topic == notify.REMINDER:
         return _reminder(ctx, notification)
+    if topic == notify.DEADLINE:
+        assert notification.meeting_id is not None
+        position = str(notification.data.get("position"))
+        later = meetings.deadline_passed(ctx, meeting_id=notification.meeting_id, position=position)
+        if later is not None:
+            raise NotYet((later - ctx.clock.now()).total_seconds())
+        return Outgoing(Target.NOTHING, "en")
     if topic == notify.MANAGERS:
         assert notification.group_id is not None
         health = queries.group_health(ctx, actor=None, group_id=notification.group_id)
@@ -158,7 +166,17 @@ def _reminder(ctx: Context, notification: Notification) -> Outgoing:
         raise NotYet((wanted.until - ctx.clock.now()).total_seconds())
     group, meeting, task = wanted.group, wanted.meeting, wanted.task
     locale = group.locale
-    if task is not None:
+    if wanted.phase_due:
+        current = meeting.current_round
+        assert current is not None and meeting.phase is not None
+        card = phase_nudge(
+            group=group.name,
+            phase=meeting.phase.title(locale),
+            deadline=current.deadline,
+            meeting_value=meeting_value(meeting.id, meeting.position),
+            locale=locale,
+        )
+    elif task is not None:
         card = task_reminder(
             group=group.name,
             kind=task.kind,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.domain.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound, NotPossibleNow
-from core.domain.group import Cadence, Group, Mode
+from core.domain.group import MAX_ASYNC_DAYS, Cadence, Group, Mode
 from core.domain.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from core.domain.workspace import Workspace
 from core.services import rules
@@ -94,8 +94,14 @@ def create_group(
     locale: Locale | None = None,
     rotating_chair: bool = False,
     ground_rules: str = "",
+    async_days: int | None = None,
+    async_waits: bool = False,
 ) -> GroupCreated:
+    """``async_days``, ``async_waits``: in async mode, the days each phase is open (default:
+    the method's minutes scaled) and whether a deadline waits for the chair."""
     ctx.methods.get(method_id)
+    if async_days is not None and not 1 <= async_days <= MAX_ASYNC_DAYS:
+        raise InvalidInput("group.async_days", limit=MAX_ASYNC_DAYS)
     with ctx.uow() as uow:
         workspace = uow.workspaces.get(actor.workspace_id)
         rules.require_manager(actor, workspace)
@@ -119,6 +125,7 @@ def create_group(
             ground_rules=ground_rules,
             created_by=actor.person,
         )
+        group.async_days, group.async_waits = async_days, async_waits
         group = uow.groups.add(group)
         uow.commit()
         return GroupCreated(group=group, warning=group.size_warning())

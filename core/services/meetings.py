@@ -9,7 +9,7 @@ from datetime import datetime
 from core.domain.case import CaseStatus
 from core.domain.common import PersonRef, as_utc
 from core.domain.errors import NotAllowed, NotPossibleNow
-from core.domain.group import Group
+from core.domain.group import Group, Mode
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import Method
 from core.domain.tasks import EVERY_MEETING, PreparationTask, TaskKind
@@ -180,9 +180,29 @@ def start_meeting(ctx: Context, *, actor: Actor, group_id: int) -> Started:
             method=ctx.methods.get(meeting.method_id),
             now=now,
             by=actor.person or None,
+            phase_days=(group.async_days or 0) if group.mode is Mode.ASYNC else None,
         )
         save_meeting(uow, meeting)
         return Started(meeting=meeting, already_running=False)
+
+
+def deadline_passed(ctx: Context, *, meeting_id: int, position: str) -> datetime | None:
+    """An async phase's deadline came (the system, from the outbox): the phase at
+    ``position`` moves on, or, in a group that waits for its chair, the chair is told.
+    Returns when to look again if the deadline moved later since (an extension, a pause),
+    else None."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        meeting = uow.meetings.get(meeting_id, for_update=True)
+        group = uow.groups.get(meeting.group_id)
+        current = meeting.current_round
+        if meeting.position == position and current is not None and current.deadline > now:
+            return current.deadline
+        if meeting.deadline_passed(now=now, position=position, move_on=not group.async_waits):
+            if meeting.state is MeetingState.EVALUATED:
+                _case_discussed(uow, meeting)
+            save_meeting(uow, meeting)
+        return None
 
 
 def skip_absent(

@@ -8,7 +8,7 @@ loses one, nor sends a phantom). The outbox worker later renders and delivers th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core.domain.case import Case
 from core.domain.common import ChannelRef, Clock, PersonRef
@@ -22,6 +22,7 @@ from core.domain.events import (
     ChannelUnknown,
     ContributionAdded,
     ContributionWithdrawn,
+    DeadlinePassed,
     DomainEvent,
     GroupCreated,
     MeetingCancelled,
@@ -54,6 +55,11 @@ REMINDER = "person.reminder"
 """A reminder, due later: of a task (``data.task_id``) or of a meeting; ``data.for`` is the
 time it reminds of, so that one made before a move is dropped (``core.services.reminders``)."""
 
+
+DEADLINE = "meeting.deadline"
+"""An async phase's deadline (due then): it moves on, or the chair is told."""
+NUDGE_BEFORE = timedelta(hours=12)
+"""How long before an async phase's deadline the members still due are nudged."""
 
 CHECK = "group.check_channel"
 """Ask the platform who is in the group's channel (``person``: who to tell as well)."""
@@ -100,7 +106,31 @@ def publish_events(
         queued = []
     for notification in queued:
         uow.outbox.add(notification, now=now)
-    return len(queued)
+    timed = _deadlines(uow, aggregate, events) if isinstance(aggregate, Meeting) else []
+    for at, notification in timed:
+        uow.outbox.add(notification, now=now, at=max(at, now))
+    return len(queued) + len(timed)
+
+
+def _deadlines(
+    uow: UnitOfWork, meeting: Meeting, events: list[DomainEvent]
+) -> list[tuple[datetime, Notification]]:
+    """An async phase that opened: its deadline (``DEADLINE``, due then) and a private
+    nudge (a reminder) to each member due in it, ``NUDGE_BEFORE`` earlier (or half-way
+    through a shorter phase)."""
+    current = meeting.current_round
+    opened = any(isinstance(e, PhaseOpened) for e in events)
+    if meeting.phase_days is None or current is None or not opened or meeting.id is None:
+        return []
+    group = uow.groups.get(meeting.group_id)
+    data = {"position": meeting.position, "for": current.deadline.isoformat()}
+    base = {"workspace_id": group.workspace_id, "group_id": group.id, "meeting_id": meeting.id}
+    timed = [(current.deadline, Notification(topic=DEADLINE, data=dict(data), **base))]
+    nudge = current.deadline - min(NUDGE_BEFORE, (current.deadline - current.opened_at) / 2)
+    for person in current.due:
+        note = Notification(topic=REMINDER, person=person, data=dict(data), **base)
+        timed.append((nudge, note))
+    return timed
 
 
 def _for_meeting(
@@ -148,6 +178,11 @@ def _for_meeting(
                 queued.append(
                     note(DIRECT, {**data, "left": event.left, "gone": event.gone}, person=told)
                 )
+        elif isinstance(event, DeadlinePassed):
+            told = meeting.chair or group.facilitator
+            if told is not None:
+                passed: dict[str, object] = {"view": "deadline_passed", "group": group.name}
+                queued.append(note(DIRECT, passed, person=told))
         elif isinstance(event, AdviceInQuestionRound):
             queued.append(note(DIRECT, {"view": "nudge_advice"}, person=event.person))
         elif isinstance(event, MeetingReported):

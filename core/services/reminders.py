@@ -92,6 +92,8 @@ class Due:
     zone: str
     away: dict[PersonRef, date]
     """For the facilitator's meeting reminder: members away that day, until when."""
+    phase_due: bool = False
+    """An async phase the person is still due in (a nudge before its deadline)."""
 
 
 def due(ctx: Context, notification: Notification) -> Due | NotYet | None:
@@ -111,7 +113,12 @@ def due(ctx: Context, notification: Notification) -> Due | NotYet | None:
         zone = meeting.time_zone or uow.workspaces.get(group.workspace_id).time_zone
         task = None
         task_id = notification.data.get("task_id")
-        if task_id is not None:
+        position = notification.data.get("position")
+        if position is not None:
+            current = meeting.current_round
+            if meeting.position != position or current is None or person not in current.due:
+                return None
+        elif task_id is not None:
             task = uow.tasks.get(str(task_id))
             if task.status is not TaskStatus.OPEN or task.due_at != reminds_of:
                 return None
@@ -132,7 +139,14 @@ def due(ctx: Context, notification: Notification) -> Due | NotYet | None:
                 for p in group.members
                 if (a := said[p]).is_away(day) and a.away_until is not None
             }
-        return Due(group=group, meeting=meeting, task=task, zone=zone, away=away)
+        return Due(
+            group=group,
+            meeting=meeting,
+            task=task,
+            zone=zone,
+            away=away,
+            phase_due=position is not None,
+        )
 
 
 # ------------------------------------------------------------------ a person's own say

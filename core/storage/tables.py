@@ -21,6 +21,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 
 from core.storage.types import UTCDateTime, json_type
 
@@ -66,6 +67,8 @@ groups = Table(
     Column("cadence", String(32), nullable=False),
     Column("ground_rules", Text, nullable=False),
     Column("mode", String(16), nullable=False),
+    Column("async_days", Integer, nullable=True),
+    Column("async_waits", Boolean, nullable=False, server_default=sa_false()),
     Column("locale", String(8), nullable=False),
     Column("channel_status", String(16), nullable=False, server_default="unchecked"),
     Column("channel_outsiders", json_type(), nullable=False, server_default="[]"),
@@ -115,6 +118,7 @@ meetings = Table(
     Column("time_zone", String(64), nullable=True),
     Column("trajectory_id", Integer, ForeignKey("trajectories.id"), nullable=True),
     Column("revision", Integer, nullable=False, server_default="0"),
+    Column("phase_days", Integer, nullable=True),
     Column("case_turn", String(REF), nullable=True),
     Column("chair_turn", String(REF), nullable=True),
     Column("started_at", UTCDateTime, nullable=True),

@@ -21,6 +21,7 @@ DIRECT_VIEWS = (
     "undeliverable",
     "unreachable",
     "members_skipped",
+    "deadline_passed",
 )
 
 SKIP_REASONS = ("left", "gone")

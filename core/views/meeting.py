@@ -174,7 +174,9 @@ def _running_blocks(meeting: Meeting, phase: Phase, locale: Locale, now: datetim
     number, total = meeting.phase_index + 1, len(meeting.phases)
     progress: list[Span | str] = [t("card.phase_of", locale, number=number, total=total), " · "]
     remaining = meeting.remaining(now)
-    if remaining is not None:
+    if meeting.phase_days is not None:  # async: until a moment each reader sees in their time
+        progress += [t("card.respond_by", locale), " ", Moment(current.deadline)]
+    elif remaining is not None:
         progress.append(
             t("card.minutes_left", locale, minutes=int(remaining.total_seconds() // 60))
         )

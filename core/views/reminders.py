@@ -73,3 +73,20 @@ def meeting_reminder(
         blocks.append(Text(spans(*named)))
     blocks.append(ContextLine(spans(t("reminder.why", locale))))
     return Card(blocks=tuple(blocks), summary=t("reminder.meeting_summary", locale, group=group))
+
+
+def phase_nudge(
+    *, group: str, phase: str, deadline: datetime, meeting_value: str, locale: Locale
+) -> Card:
+    """An async phase closes soon and the reader has not contributed or passed yet."""
+    blocks: list[Block] = [
+        Text(spans(Strong(t("reminder.phase", locale, group=group, phase=phase)))),
+        Text(spans(t("reminder.phase_deadline", locale), " ", Moment(deadline))),
+        Buttons(
+            (
+                Button(a.MEETING_CONTRIBUTE, t("button.contribute", locale), meeting_value),
+                Button(a.MEETING_PASS, t("button.pass", locale), meeting_value),
+            )
+        ),
+    ]
+    return Card(blocks=tuple(blocks), summary=t("reminder.phase", locale, group=group, phase=phase))

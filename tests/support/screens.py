@@ -20,7 +20,7 @@ from core.views.calendar import feed_links
 from core.views.direct import DIRECT_VIEWS, direct_message, notice, refusal
 from core.views.home import calendar_card, help_card, overview_card, task_list
 from core.views.meeting import meeting_card, thread_message
-from core.views.reminders import meeting_reminder, task_reminder
+from core.views.reminders import meeting_reminder, phase_nudge, task_reminder
 from core.views.report import health_card, meeting_report
 from core.views.vocabulary import Card, Form
 from tests.support.factories import FACILITATOR, MANAGER, library
@@ -60,6 +60,7 @@ class Screen:
 
 
 DIRECT_PARAMS: dict[str, dict[str, object]] = {
+    "deadline_passed": {"group": "Ward 5 peers"},
     "undeliverable": {
         "refusal": "no_access",
         "what": "card",
@@ -135,6 +136,20 @@ def _all() -> Iterator[Screen]:
                 )
             ),
         )
+    yield Screen(
+        "reminder.phase.en",
+        "message",
+        "en",
+        _const(
+            phase_nudge(
+                group="Ward 5 peers",
+                phase="Questions of fact",
+                deadline=due,
+                meeting_value="12|phase:1",
+                locale="en",
+            )
+        ),
+    )
     for locale in LOCALES:
         links = feed_links("https://intervision.example.org", "f" * 43)
         yield Screen(f"calendar.{locale}", "message", locale, _const(calendar_card(*links, locale)))

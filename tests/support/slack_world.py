@@ -39,7 +39,8 @@ class SlackWorld:
         assert workspace.id is not None
         return workspace.id
 
-    def add_group(self, *, method_id: str = "incident", locale: str = "en") -> int:
+    def add_group(self, *, method_id: str = "incident", locale: str = "en", **more: Any) -> int:
+        """The group in ``CHANNEL``; ``more``: other settings (``mode``, ``async_days``)."""
         admin = Actor(workspace_id=self.workspace_id(), person="", is_admin=True)
         groups.configure_workspace(self.app.ctx, actor=admin, managers=[MANAGER])
         self._group_in_its_channel()
@@ -53,6 +54,7 @@ class SlackWorld:
             managers=[MANAGER],
             method_id=method_id,
             locale=locale,  # type: ignore[arg-type]
+            **more,
         )
         assert created.group.id is not None
         return created.group.id
