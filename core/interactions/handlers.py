@@ -341,6 +341,14 @@ def _back(call: Call, intent: i.ComeBack) -> Reply:
     return call.notice("away.back" if was_away else "away.was_not_away")
 
 
+def _quiet(call: Call, intent: i.SetQuietHours) -> Reply:
+    if not intent.hours.strip():
+        return call.notice("quiet.how")
+    start, end = values.hours(intent.hours)
+    reminders.set_quiet_hours(call.ctx, actor=intent.actor, start=start, end=end)
+    return call.notice("quiet.saved", start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+
+
 def _calendar(call: Call, intent: i.ShowCalendar) -> Reply:
     owner = FeedOwner(workspace_id=intent.actor.workspace_id, person=intent.actor.person)
     calendars.link_token(call.ctx, actor=intent.actor, owner=owner)
@@ -495,6 +503,7 @@ HANDLERS: dict[type[i.Intent], Handler] = {
     i.ShowCalendar: _calendar,
     i.GoAway: _away,
     i.ComeBack: _back,
+    i.SetQuietHours: _quiet,
     i.RenewCalendar: _calendar_renew,
     i.OpenScheduleForm: _schedule_form,
     i.ScheduleMeeting: _schedule,

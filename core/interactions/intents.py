@@ -225,6 +225,13 @@ class ComeBack(Intent):
     """Reminders again."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class SetQuietHours(Intent):
+    """No reminders between two local times (``hours``: as typed, ``21:00-07:00``)."""
+
+    hours: str
+
+
 # ------------------------------------------------------------------ planning, groups
 
 

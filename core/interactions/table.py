@@ -56,6 +56,8 @@ COMMAND_WORDS: dict[str, tuple[str, Locale | None]] = {
     "away": ("away", "en"),
     "afwezig": ("away", "nl"),
     "back": ("back", "en"),
+    "quiet": ("quiet", "en"),
+    "stil": ("quiet", "nl"),
     "terug": ("back", "nl"),
     "turn": ("turn", "en"),
     "beurt": ("turn", "nl"),
@@ -87,6 +89,7 @@ _BY_COMMAND: dict[str, Callable[[str, Base], i.Intent]] = {
     "calendar": lambda rest, base: i.ShowCalendar(**base),
     "away": lambda rest, base: i.GoAway(days=rest, **base),
     "back": lambda rest, base: i.ComeBack(**base),
+    "quiet": lambda rest, base: i.SetQuietHours(hours=rest, **base),
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -233,3 +233,18 @@ def _day(part: str, today: date, whole: str) -> date:
     if not EARLIEST <= found <= LATEST:
         raise InvalidInput("away.unreadable", text=whole[:40])
     return found
+
+
+_HOURS = re.compile(r"(\d{1,2})[:.h]?(\d{2})?\s*(?:-|–|to|tot|until)\s*(\d{1,2})[:.h]?(\d{2})?")
+
+
+def hours(text: str) -> tuple[time, time]:
+    """Two local times typed by a person, from and until: ``21:00-07:00``, ``21-7``, ``20.30
+    tot 8``. ``InvalidInput("quiet.unreadable")`` for anything else."""
+    found = _HOURS.fullmatch(strip_control(text).strip().lower())
+    if found is None:
+        raise InvalidInput("quiet.unreadable", text=text[:40])
+    h1, m1, h2, m2 = (int(part or 0) for part in found.groups())
+    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+        raise InvalidInput("quiet.unreadable", text=text[:40])
+    return time(h1, m1), time(h2, m2)

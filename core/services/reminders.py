@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.domain.common import PersonRef
@@ -171,3 +171,12 @@ def come_back(ctx: Context, *, actor: Actor) -> bool:
         uow.availability.save(said)
         uow.commit()
         return was_away
+
+
+def set_quiet_hours(ctx: Context, *, actor: Actor, start: time, end: time) -> None:
+    """No reminders between ``start`` and ``end`` (local, across midnight if need be)."""
+    with ctx.uow() as uow:
+        said = uow.availability.of(actor.workspace_id, actor.person)
+        said.set_quiet(start, end)
+        uow.availability.save(said)
+        uow.commit()

@@ -137,7 +137,7 @@ COMMANDS = (
     "schedule",
     "report",
 )
-HELP_ONLY = ("turn", "trajectory")
+HELP_ONLY = ("turn", "quiet", "trajectory")
 """Commands the help explains beyond the menu's (Teams lists at most 10)."""
 
 

@@ -80,6 +80,8 @@ def test_every_intent_gets_the_same_answer_on_slack_teams_and_the_sandbox(
         _same(world, "away unreadable", lambda d: d.command("m1", "away whenever")),
         "away.unreadable",
     )
+    answer = _same(world, "quiet hours", lambda d: d.command("m1", "quiet 21:00-07:00"))
+    assert answer["notices"][0]["params"] == {"start": "21:00", "end": "07:00"}
     answer = _same(world, "report before any meeting", lambda d: d.command("m1", "report"))
     assert answer["notices"][0]["key"] == "report.none_yet"
     answer = _same(world, "report for a manager", lambda d: d.command("manager", "report"))

@@ -9,7 +9,7 @@ import pytest
 
 from core.domain.availability import Availability
 from core.domain.errors import InvalidInput
-from core.interactions.values import days
+from core.interactions.values import days, hours
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TODAY = date(2026, 11, 30)
@@ -107,3 +107,23 @@ def test_days_that_cannot_be_read_are_refused(typed: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         days(typed, TODAY)
     assert refused.value.key == "away.unreadable"
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "end"),
+    [
+        ("21:00-07:00", time(21, 0), time(7, 0)),
+        ("21-7", time(21, 0), time(7, 0)),
+        ("20.30 tot 8", time(20, 30), time(8, 0)),
+        ("22:15 to 06:45", time(22, 15), time(6, 45)),
+    ],
+)
+def test_quiet_hours_are_read_as_typed(typed: str, start: time, end: time) -> None:
+    assert hours(typed) == (start, end)
+
+
+@pytest.mark.parametrize("typed", ["late", "25:00-07:00", "21:00", "21:61-7"])
+def test_quiet_hours_that_cannot_be_read_are_refused(typed: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        hours(typed)
+    assert refused.value.key == "quiet.unreadable"
