@@ -9,14 +9,18 @@ from __future__ import annotations
 import re
 import sys
 import urllib.request
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import ColumnElement, Engine, func, select, update
 
 from core.bootstrap import bootstrap
 from core.domain.common import Platform
-from core.services import groups
+from core.services import groups, trajectories
 from core.services.context import Actor
 from core.storage.engine import make_engine
+from core.storage.tables import outbox
 from integrations.web import SqliteInManyProcesses, application
 from tests.support.factories import library
 from tests.support.serve import running
@@ -104,3 +108,69 @@ def test_several_web_processes_refuse_sqlite(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/one.db")
     with pytest.raises(SqliteInManyProcesses, match="intervision serve"):
         application()
+
+
+def _daytime_zone() -> str:
+    """A fixed-offset zone in which it is now between 10:00 and 16:00, so that no reminder
+    waits for the end of quiet hours, whenever the test runs."""
+    hour = datetime.now(UTC).hour
+    offset = (13 - hour + 12) % 24 - 12  # local = UTC + offset, about 13:00
+    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
+
+
+def test_two_worker_processes_deliver_each_reminder_once(pg_url: str) -> None:
+    """Reminders are outbox rows due later: two ``intervision worker`` processes claiming
+    them at once (FOR UPDATE SKIP LOCKED) send each one once. The test moves the rows'
+    time to now (the clock reaching them) rather than waiting a day."""
+    fake = FakeSlack().start()
+    fake.members[CHANNEL] = [*MEMBERS, FACILITATOR]
+    slack = {
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_API_URL": fake.api_url,
+    }
+    _group(pg_url)
+    engine = make_engine(pg_url)
+    try:
+        ctx = bootstrap(engine, methods=library())
+        zone = _daytime_zone()
+        first = (datetime.now(UTC) + timedelta(days=30)).astimezone(ZoneInfo(zone))
+        trajectories.plan_trajectory(
+            ctx,
+            actor=Actor(workspace_id=1, person="", is_admin=True),
+            group_id=1,
+            first=first.replace(tzinfo=None, hour=13, minute=0, second=0, microsecond=0),
+            time_zone=zone,
+            rule="FREQ=WEEKLY;INTERVAL=4",
+            count=3,
+        )
+        reminder = outbox.c.topic == "person.reminder"
+        with engine.begin() as connection:
+            connection.execute(update(outbox).where(reminder).values(available_at=func.now()))
+            rows = connection.execute(select(func.count()).where(reminder)).scalar_one()
+        assert rows > 20
+        worker = [sys.executable, "-m", "integrations.cli", "worker"]
+        fast = {"OUTBOX_POLL_SECONDS": "0.2", **slack}
+        with (
+            running(worker, WORKER_READY, pg_url, **fast),
+            running(worker, WORKER_READY, pg_url, **fast),
+        ):
+            fake.wait_for(
+                lambda: _delivered(engine, reminder) == rows,
+                timeout=60,
+                what="every reminder delivered",
+            )
+        direct = [c for c in fake.of("chat.postMessage") if c.args["channel"].startswith("D")]
+        assert len(direct) == rows  # each once: none lost, none twice
+    finally:
+        engine.dispose()
+        fake.stop()
+
+
+def _delivered(engine: Engine, which: ColumnElement[bool]) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                select(func.count()).where(which, outbox.c.status == "delivered")
+            ).scalar_one()
+        )
