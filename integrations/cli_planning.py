@@ -9,16 +9,18 @@ act as the workspace's admin; they never print a case.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from core.domain.common import Locale, Platform
 from core.domain.errors import InvalidInput, NotFound
 from core.domain.meeting import Meeting, MeetingState
+from core.domain.tasks import TaskKind
 from core.domain.times import wall_clock
 from core.domain.trajectory import known_zone
 from core.i18n import t
-from core.services import calendars, meetings, trajectories
+from core.services import calendars, groups, meetings, trajectories
 from core.services.context import Actor, Context
 from core.services.ports import FeedOwner
 from core.views.calendar import feed_links
@@ -59,6 +61,21 @@ def add_commands(commands: argparse._SubParsersAction[cli._Parser]) -> None:
     listing.add_argument("--group", required=True, type=cli._positive)
 
     tasks = cli._subcommands(commands.add_parser("tasks", help="preparation tasks"), "what")
+    offsets = cli._command(
+        tasks,
+        "offsets",
+        "show or set when a group's preparation tasks are due",
+        _offsets,
+    )
+    offsets.add_argument("--group", required=True, type=cli._positive)
+    offsets.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KIND=WHEN",
+        help="e.g. bring_case=-2d, rate_meeting=+4h, read_case=off (repeatable); kinds: "
+        + ", ".join(k.value for k in TaskKind),
+    )
     person_tasks = cli._command(tasks, "list", "a person's tasks with local due times", _tasks)
     cli._workspace_args(person_tasks)
     person_tasks.add_argument("--user", required=True, help="the person's user id")
@@ -196,6 +213,54 @@ def _tasks(args: argparse.Namespace, out: cli.Output) -> int:
         group = groups[meeting.group_id].name
         print(f"{task.id[:8]}  {due:%Y-%m-%d %H:%M} {zone}  {status}  {what}  ({group}){note}")
     return 0
+
+
+_WHEN = re.compile(r"([+-]?)(\d{1,4})([dhm])")
+_UNIT = {"d": 24 * 60, "h": 60, "m": 1}
+
+
+def _offsets(args: argparse.Namespace, out: cli.Output) -> int:
+    with cli._core(cli._settings()) as ctx:
+        actor, out.locale = _group_admin(ctx, args.group)
+        out.locale = args.locale or out.locale
+        changes: dict[TaskKind, int | None] = {}
+        for item in args.set:
+            name, _, when = item.partition("=")
+            try:
+                kind = TaskKind(name.strip())
+            except ValueError:
+                raise InvalidInput("cli.unknown_task_kind", kind=name[:40]) from None
+            changes[kind] = _minutes(when.strip())
+        if changes:
+            group = groups.set_task_offsets(ctx, actor=actor, group_id=args.group, offsets=changes)
+        else:
+            with ctx.uow() as uow:
+                group = uow.groups.get(args.group)
+    for kind in TaskKind:
+        due = group.due_offset(kind)
+        shown = t("cli.task_off", out.locale) if due is None else _signed(due)
+        print(f"{kind.value:18} {shown:>10}  {t(f'task.{kind.value}', out.locale)}")
+    return 0
+
+
+def _minutes(when: str) -> int | None:
+    """``-3d``, ``+4h``, ``30m`` -> minutes from the meeting; ``off`` -> None."""
+    if when.lower() in ("off", "uit"):
+        return None
+    found = _WHEN.fullmatch(when)
+    if found is None:
+        raise InvalidInput("cli.bad_task_offset", value=when[:40])
+    sign, number, unit = found.groups()
+    return (-1 if sign == "-" else 1) * int(number) * _UNIT[unit]
+
+
+def _signed(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    for unit, size in (("d", 24 * 60), ("h", 60)):
+        if minutes % size == 0:
+            return f"{sign}{abs(minutes) // size}{unit}"
+    return f"{sign}{abs(minutes)}m"
 
 
 # --- calendar feeds --------------------------------------------------------------------------

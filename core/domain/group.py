@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 
 from pydantic import Field
@@ -23,6 +24,7 @@ from core.domain.events import (
     ChannelUnknown,
     GroupCreated,
 )
+from core.domain.tasks import DUE_OFFSET, TaskKind
 
 MIN_EXPECTED_MEMBERS = 4
 MAX_EXPECTED_MEMBERS = 8
@@ -59,6 +61,7 @@ class ChannelStatus(StrEnum):
 
 
 MAX_ASYNC_DAYS = 14
+MAX_TASK_OFFSET_DAYS = 60
 MINUTES_PER_DAY = 10
 """Async mode: a phase of the method's 10 minutes is open for a day (20 minutes: two)."""
 
@@ -86,6 +89,9 @@ class Group(Aggregate):
     async_days: int | None = Field(default=None, ge=1, le=MAX_ASYNC_DAYS)
     """Async mode: days each phase is open; None: the method's minutes scaled
     (``phase_days``)."""
+    task_offsets: dict[str, int | None] = Field(default_factory=dict)
+    """The group's own due times of preparation tasks: kind -> minutes from the meeting
+    (negative: before), or None: no such task. Kinds not named keep ``DUE_OFFSET``."""
     async_waits: bool = False
     """Async mode: at a phase's deadline wait for the chair (True) or move on (False)."""
     locale: Locale = "nl"
@@ -238,6 +244,20 @@ class Group(Aggregate):
         if self.facilitator == person:
             self.facilitator = None
         return roles
+
+    def due_offset(self, kind: TaskKind) -> timedelta | None:
+        """When a task of ``kind`` is due relative to a meeting; None: the group has none."""
+        if kind.value not in self.task_offsets:
+            return DUE_OFFSET[kind]
+        minutes = self.task_offsets[kind.value]
+        return None if minutes is None else timedelta(minutes=minutes)
+
+    def set_task_offset(self, kind: TaskKind, minutes: int | None) -> None:
+        """The group's own due time for ``kind`` (None: no such task); at most
+        ``MAX_TASK_OFFSET_DAYS`` days from the meeting."""
+        if minutes is not None and abs(minutes) > MAX_TASK_OFFSET_DAYS * 24 * 60:
+            raise InvalidInput("group.task_offset", limit=MAX_TASK_OFFSET_DAYS)
+        self.task_offsets = {**self.task_offsets, kind.value: minutes}
 
     def chair_for(self, sequence: int) -> PersonRef | None:
         """The chair of the n-th meeting: rotating over members, else the facilitator."""

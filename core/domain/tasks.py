@@ -74,10 +74,12 @@ class PreparationTask(BaseModel):
         kind: TaskKind,
         meeting_at: datetime,
         zone: str = "UTC",
+        offset: timedelta | None = None,
     ) -> PreparationTask:
-        """Due ``DUE_OFFSET[kind]`` from the meeting, in wall-clock time in ``zone`` (an
-        IANA name: the workspace's time zone)."""
-        offset = DUE_OFFSET[kind]
+        """Due ``offset`` (default ``DUE_OFFSET[kind]``: the group's own, see
+        ``Group.due_offset``) from the meeting, in wall-clock time in ``zone`` (an IANA
+        name: the zone the meeting was planned in)."""
+        offset = DUE_OFFSET[kind] if offset is None else offset
         return cls(
             meeting_id=meeting_id,
             person=person,

@@ -9,6 +9,7 @@ from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.domain.errors import ConcurrentChange, InvalidInput, NotAllowed, NotFound, NotPossibleNow
 from core.domain.group import MAX_ASYNC_DAYS, Cadence, Group, Mode
 from core.domain.privacy import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
+from core.domain.tasks import TaskKind
 from core.domain.workspace import Workspace
 from core.services import rules
 from core.services.context import Actor, Context
@@ -143,6 +144,22 @@ def set_facilitator(
     ctx: Context, *, actor: Actor, group_id: int, person: PersonRef | None
 ) -> Group:
     return _manage(ctx, actor, group_id, lambda group: group.set_facilitator(person))
+
+
+def set_task_offsets(
+    ctx: Context, *, actor: Actor, group_id: int, offsets: dict[TaskKind, int | None]
+) -> Group:
+    """The group's own due times of preparation tasks (minutes from the meeting; None: no
+    such task), for meetings planned from now on. The facilitator or a manager sets them."""
+    with ctx.uow() as uow:
+        group = uow.groups.get(group_id)
+        rules.require_same_workspace(actor, group)
+        rules.require_planner(actor, group)
+        for kind, minutes in offsets.items():
+            group.set_task_offset(kind, minutes)
+        uow.groups.save(group)
+        uow.commit()
+        return group
 
 
 def _manage(ctx: Context, actor: Actor, group_id: int, change: Callable[[Group], None]) -> Group:

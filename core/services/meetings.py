@@ -86,12 +86,18 @@ def plan_meeting(
         )
     )
     assert meeting.id is not None
+    kinds = [k for k in (*EVERY_MEETING, *also) if group.due_offset(k) is not None]
     tasks = [
         PreparationTask.for_meeting(
-            meeting_id=meeting.id, person=person, kind=kind, meeting_at=at, zone=zone
+            meeting_id=meeting.id,
+            person=person,
+            kind=kind,
+            meeting_at=at,
+            zone=zone,
+            offset=group.due_offset(kind),
         )
         for person in group.members
-        for kind in (*EVERY_MEETING, *also)
+        for kind in kinds
     ]
     for task in tasks:
         uow.tasks.add(task)
@@ -314,6 +320,9 @@ def _read_case_tasks(uow: UnitOfWork, group: Group, meeting: Meeting, now: datet
     assert meeting.id is not None
     zone = meeting.time_zone or uow.workspaces.get(group.workspace_id).time_zone
     have = {t.person for t in uow.tasks.for_meeting(meeting.id) if t.kind is TaskKind.READ_CASE}
+    offset = group.due_offset(TaskKind.READ_CASE)
+    if offset is None:
+        return
     tasks = [
         PreparationTask.for_meeting(
             meeting_id=meeting.id,
@@ -321,6 +330,7 @@ def _read_case_tasks(uow: UnitOfWork, group: Group, meeting: Meeting, now: datet
             kind=TaskKind.READ_CASE,
             meeting_at=meeting.scheduled_at,
             zone=zone,
+            offset=offset,
         )
         for person in group.members
         if person != meeting.case_owner and person not in have

@@ -68,6 +68,7 @@ groups = Table(
     Column("ground_rules", Text, nullable=False),
     Column("mode", String(16), nullable=False),
     Column("async_days", Integer, nullable=True),
+    Column("task_offsets", json_type(), nullable=True),  # NULL: the defaults
     Column("async_waits", Boolean, nullable=False, server_default=sa_false()),
     Column("locale", String(8), nullable=False),
     Column("channel_status", String(16), nullable=False, server_default="unchecked"),

@@ -190,3 +190,55 @@ def test_planning_refusals_are_one_clear_line(db_url: str) -> None:
         )
     )
     assert "No meetings" in ok("meeting", "list", "--group", "1", "--locale", "en", env=env)
+
+
+def test_a_group_sets_its_own_due_times_for_the_meetings_planned_after(db_url: str) -> None:
+    env = {"DATABASE_URL": db_url}
+    assert create_group(env, "--locale", "en").returncode == 0
+    shown = ok(
+        "tasks",
+        "offsets",
+        "--group",
+        "1",
+        "--set",
+        "bring_case=-2d",
+        "--set",
+        "rate_meeting=off",
+        "--set",
+        "reread_goals=-90m",
+        env=env,
+    )
+    assert "bring_case                -2d" in shown and "rate_meeting              off" in shown
+    ok(
+        "meeting",
+        "schedule",
+        "--group",
+        "1",
+        "--at",
+        "2031-02-01 10:00",
+        "--time-zone",
+        "Europe/Amsterdam",
+        env=env,
+    )
+    tasks = ok(
+        "tasks",
+        "list",
+        "--platform",
+        "slack",
+        "--workspace",
+        "T1",
+        "--user",
+        "U2",
+        "--locale",
+        "en",
+        env=env,
+    )
+    assert "2031-01-30 10:00 Europe/Amsterdam  open  Think of a case" in tasks
+    assert "2031-02-01 08:30 Europe/Amsterdam  open  Re-read your learning goals" in tasks
+    assert "Rate the meeting" not in tasks
+    assert "is no task kind 'bring'" in refused(
+        run("tasks", "offsets", "--group", "1", "--set", "bring=1d", env=env)
+    )
+    assert "at most 60 days" in refused(
+        run("tasks", "offsets", "--group", "1", "--set", "bring_case=-100d", env=env)
+    )

@@ -1,5 +1,6 @@
 """Async meetings: a group's days per phase and whether it waits for its chair at a
-deadline; a meeting's days per phase (NULL: a live meeting).
+deadline; a meeting's days per phase (NULL: a live meeting). A group's own due times of
+preparation tasks (NULL: the defaults).
 
 Revision ID: 0010
 Revises: 0009
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0010"
 down_revision: str | Sequence[str] | None = "0009"
@@ -23,6 +25,13 @@ def upgrade() -> None:
     with op.batch_alter_table("groups") as batch:
         batch.add_column(sa.Column("async_days", sa.Integer, nullable=True))
         batch.add_column(
+            sa.Column(
+                "task_offsets",
+                sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
+                nullable=True,
+            )
+        )
+        batch.add_column(
             sa.Column("async_waits", sa.Boolean, nullable=False, server_default=sa.false())
         )
     with op.batch_alter_table("meetings") as batch:
@@ -33,5 +42,6 @@ def downgrade() -> None:
     with op.batch_alter_table("meetings") as batch:
         batch.drop_column("phase_days")
     with op.batch_alter_table("groups") as batch:
+        batch.drop_column("task_offsets")
         batch.drop_column("async_waits")
         batch.drop_column("async_days")
