@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.domain.common import Clock
 from core.interactions import Platform, admit
 from core.jobs.outbox_worker import run_once
 from core.services import groups
@@ -86,7 +87,7 @@ class TeamsHarness:
         # A meeting's rows go one per run (in order); a card update takes the card updates
         # queued after it along (issue 15), but every reply's answer is a row of its own.
         for _ in range(200):
-            summary = run_once(self.app.engine, self.app.deliver, now=datetime.now(UTC))
+            summary = run_once(self.app.engine, self.app.deliver, now=self.app.ctx.clock.now())
             total += summary.delivered
             if summary.failed and strict:
                 raise AssertionError(f"delivery failed: {summary}")
@@ -245,11 +246,17 @@ class TeamsHarness:
 
 @contextmanager
 def running_teams(
-    db_url: str, microsoft: MicrosoftStandIns, monkeypatch: Any, **settings: Any
+    db_url: str,
+    microsoft: MicrosoftStandIns,
+    monkeypatch: Any,
+    *,
+    clock: Clock | None = None,
+    **settings: Any,
 ) -> Iterator[TeamsHarness]:
     """Our server on the migrated database ``db_url``, talking to ``microsoft`` (given fresh
     state for this test); ``settings`` are added to the Teams ones, or replace them
-    (``MICROSOFT_APP_TENANT_ID=None``: a bot for every tenant it is installed in)."""
+    (``MICROSOFT_APP_TENANT_ID=None``: a bot for every tenant it is installed in);
+    ``clock``: the server's (a test's controllable clock; ``deliver`` then runs by it)."""
     keys, tokens, connector = microsoft.fresh()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tokens.ca_file))
     fields: dict[str, Any] = {
@@ -265,7 +272,7 @@ def running_teams(
         "SANDBOX": False,
         **settings,
     }
-    app = build_app(Settings(**fields))
+    app = build_app(Settings(**fields), clock=clock)
     try:
         with served(app) as url:
             yield TeamsHarness(app, url, keys, connector, tokens)
