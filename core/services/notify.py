@@ -53,7 +53,8 @@ REPLY = "person.reply"
 REMINDER = "person.reminder"
 """A reminder, due later: of a task (``data.task_id``) or of a meeting; ``data.for`` is the
 time it reminds of, so that one made before a move is dropped (``core.services.reminders``)."""
-
+CALENDAR = "person.calendar"
+"""Bring the person's own calendar up to date (``core.services.calendars.write_later``)."""
 
 CHECK = "group.check_channel"
 """Ask the platform who is in the group's channel (``person``: who to tell as well)."""
