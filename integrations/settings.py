@@ -106,8 +106,8 @@ class Settings(BaseSettings):
     @property
     def outlook_configured(self) -> bool:
         """Graph writes people's calendars: asked for, and an app password to sign in with."""
-        return bool(self.MICROSOFT_GRAPH_CALENDARS and self.MICROSOFT_APP_ID) and bool(
-            self.MICROSOFT_APP_PASSWORD
+        return bool(
+            self.MICROSOFT_GRAPH_CALENDARS and self.MICROSOFT_APP_ID and self.MICROSOFT_APP_PASSWORD
         )
 
     @property
