@@ -420,7 +420,12 @@ def _core(settings: Settings) -> Iterator[Context]:
 
     library = load_library(settings.INTERVISION_METHODS_DIR)
     with _database(settings) as engine:
-        yield bootstrap(engine, methods=library, public_url=settings.public_url)
+        yield bootstrap(
+            engine,
+            methods=library,
+            public_url=settings.public_url,
+            calendar_platforms=settings.calendar_platforms,
+        )
 
 
 @contextmanager

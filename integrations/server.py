@@ -22,7 +22,7 @@ from core.jobs.outbox_worker import OutboxWorker
 from core.jobs.retention import RetentionJob
 from core.methods import MethodLibrary, load_library
 from core.services.context import Context
-from core.services.ports import Messenger
+from core.services.ports import CalendarPort, Messenger
 from core.storage.engine import BACKGROUND, REQUESTS, database_url, make_engine
 from core.storage.health import DatabaseProbe
 from core.storage.migrate import upgrade
@@ -46,6 +46,8 @@ class App:
     router: Router
     messengers: dict[Platform, Messenger] = field(default_factory=dict)
     """Each switched-on platform's messenger; ``mount`` of each adapter adds its own."""
+    calendars: dict[Platform, CalendarPort] = field(default_factory=dict)
+    """Where people's own calendars are written to (Teams with MICROSOFT_GRAPH_CALENDARS)."""
     deliver: Deliverer = field(init=False)
     """The one delivery path (``core.jobs.delivery``): the outbox worker's handler."""
     worker: OutboxWorker = field(init=False)
@@ -89,7 +91,14 @@ def build_app(
     library = methods or load_library(settings.INTERVISION_METHODS_DIR)
     clock = clock or SystemClock()
     wake = _Wake()
-    ctx = bootstrap(engine, methods=library, clock=clock, wake=wake, public_url=settings.public_url)
+    ctx = bootstrap(
+        engine,
+        methods=library,
+        clock=clock,
+        wake=wake,
+        public_url=settings.public_url,
+        calendar_platforms=settings.calendar_platforms,
+    )
     app = App(
         settings=settings,
         engine=engine,
@@ -100,7 +109,7 @@ def build_app(
     # The delivery path stores what a platform accepted: better to wait for a lock than
     # to fail after the post and post it again.
     delivering = bootstrap(background, methods=library, clock=clock, wake=wake)
-    app.deliver = Deliverer(delivering, app.messengers)
+    app.deliver = Deliverer(delivering, app.messengers, app.calendars)
     lease = timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     app.worker = wake.worker = OutboxWorker(
         background,

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.domain.common import Platform
 from core.domain.privacy import DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS
 from core.services.bookkeeping import DEFAULT_KEEP_DAYS
 
@@ -67,6 +68,10 @@ class Settings(BaseSettings):
     MICROSOFT_APP_TENANT_ID: str | None = None
     MICROSOFT_AUTHORITY_HOST: str = "https://login.microsoftonline.com"
     MICROSOFT_GRAPH_URL: str = "https://graph.microsoft.com"
+    MICROSOFT_GRAPH_CALENDARS: bool = False
+    """Write each Teams member's meetings into their Outlook calendar and their preparation
+    tasks into Microsoft To Do, through Graph with the app's own token: the tenant's admin
+    consents to Calendars.ReadWrite and Tasks.ReadWrite.All first (README, Teams)."""
     BOTFRAMEWORK_OPENID_METADATA_URL: str = (
         "https://login.botframework.com/v1/.well-known/openidconfiguration"
     )
@@ -97,6 +102,18 @@ class Settings(BaseSettings):
             self.MICROSOFT_APP_ID
             and (self.MICROSOFT_APP_PASSWORD or self.TEAMS_ALLOW_UNAUTHENTICATED)
         )
+
+    @property
+    def outlook_configured(self) -> bool:
+        """Graph writes people's calendars: asked for, and an app password to sign in with."""
+        return bool(
+            self.MICROSOFT_GRAPH_CALENDARS and self.MICROSOFT_APP_ID and self.MICROSOFT_APP_PASSWORD
+        )
+
+    @property
+    def calendar_platforms(self) -> frozenset[Platform]:
+        """Platforms whose people's own calendars are written to (``Context``)."""
+        return frozenset({Platform.TEAMS}) if self.outlook_configured else frozenset()
 
     @property
     def sandbox_enabled(self) -> bool:

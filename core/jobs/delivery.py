@@ -8,6 +8,8 @@ Decided here, once, for every platform:
 - a thread message whose root is not posted yet posts the root first;
 - a message too long for one post goes as several, in order (``core.views.pages``);
 - what a notification becomes (``prepare``): which screen, for where, in which language;
+- a person's own calendar (where their platform's is written to, ``CalendarPort``) is
+  brought up to date as a whole (``core.jobs.calendars``);
 - a delivery the platform refuses for good (``Undeliverable``) is parked at once and the
   people who can act are told (``core.services.delivery.refused``).
 """
@@ -24,10 +26,12 @@ from core.domain.common import ChannelRef, Locale, PersonRef, Platform
 from core.domain.tasks import TaskKind
 from core.interactions.render import render
 from core.interactions.replies import Reply
+from core.jobs.calendars import write_calendar
 from core.jobs.outbox_worker import Claimed
 from core.services import delivery, groups, meetings, notify, queries, reminders
 from core.services.context import Actor, Context
 from core.services.ports import (
+    CalendarPort,
     Destination,
     MeetingPost,
     Messenger,
@@ -223,9 +227,15 @@ def _reply(ctx: Context, notification: Notification) -> Outgoing:
 class Deliverer:
     """Delivers claimed outbox rows through each platform's messenger."""
 
-    def __init__(self, ctx: Context, messengers: Mapping[Platform, Messenger]) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        messengers: Mapping[Platform, Messenger],
+        calendars: Mapping[Platform, CalendarPort] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.messengers = messengers
+        self.calendars: Mapping[Platform, CalendarPort] = {} if calendars is None else calendars
 
     def __call__(self, item: Claimed) -> None:
         try:
@@ -242,6 +252,14 @@ class Deliverer:
     def _deliver(self, item: Claimed) -> None:
         notification = item.notification
         workspace = queries.workspace_settings(self.ctx, workspace_id=notification.workspace_id)
+        if notification.topic == notify.CALENDAR:
+            covered = self._later_calendars(item)  # read before the calendar is
+            port = self.calendars.get(workspace.platform)
+            if port is not None:  # else switched off since: nothing to write
+                to = Destination(workspace=workspace.external_id, person=notification.person)
+                write_calendar(self.ctx, port, to, workspace_id=notification.workspace_id)
+            self._done(item, covered)
+            return
         messenger = self.messengers.get(workspace.platform)
         if messenger is None:
             raise NoMessenger(f"{workspace.platform.value} is switched off")
@@ -310,6 +328,16 @@ class Deliverer:
             return []
         with self.ctx.uow() as uow:
             return uow.outbox.pending_after(notification.sequence, topic=notify.CARD, after=item.id)
+
+    def _later_calendars(self, item: Claimed) -> list[int]:
+        """The person's calendar updates queued after this one: writing the calendar as
+        it is now covers them. Read before the calendar is, so that a change committed
+        meanwhile still gets its own update."""
+        sequence = item.notification.sequence
+        if sequence is None:
+            return []
+        with self.ctx.uow() as uow:
+            return uow.outbox.pending_after(sequence, topic=notify.CALENDAR, after=item.id)
 
     def _card(
         self,

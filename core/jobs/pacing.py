@@ -31,8 +31,12 @@ MAX_REMEMBERED = 10_000
 def destination_of(notification: Notification) -> str:
     """The conversation a notification is delivered in, as an opaque key:
     ``"<workspace>/person/<person>"``, ``"<workspace>/managers"`` or
-    ``"<workspace>/group/<group>"`` (a meeting's card, thread, report and channel check)."""
+    ``"<workspace>/group/<group>"`` (a meeting's card, thread, report and channel check);
+    a person's own calendar is ``"<workspace>/calendar/<person>"`` (Graph throttles per
+    mailbox, apart from the bot's conversations)."""
     workspace = notification.workspace_id
+    if notification.topic == notify.CALENDAR:
+        return f"{workspace}/calendar/{notification.person}"
     if notification.topic in (notify.DIRECT, notify.REPLY, notify.REMINDER):
         return f"{workspace}/person/{notification.person}"
     if notification.topic == notify.MANAGERS:

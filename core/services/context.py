@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.domain.common import Clock, PersonRef, SystemClock
+from core.domain.common import Clock, PersonRef, Platform, SystemClock
 from core.methods import MethodLibrary
 from core.services.ports import UnitOfWork
 
@@ -31,5 +31,8 @@ class Context:
     public_url: str = "http://127.0.0.1:3978"
     """Where this server is reached from outside (``PUBLIC_BASE_URL``): links it hands out,
     such as calendar feeds, start with it."""
+    calendar_platforms: frozenset[Platform] = frozenset()
+    """Platforms whose people's own calendars we write to (``CalendarPort``: Outlook
+    through Microsoft Graph, where it is switched on); others have the feeds only."""
     workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict)
     """(platform, the platform's workspace id) -> our workspace id, learnt on first contact."""

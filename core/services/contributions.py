@@ -10,6 +10,7 @@ from core.domain.group import Mode
 from core.domain.meeting import reads_as_advice
 from core.domain.method import ContributionKind
 from core.domain.tasks import TaskKind
+from core.services import calendars
 from core.services.context import Actor, Context
 from core.services.meetings import load_meeting, save_meeting
 from core.services.preparation import done_by_doing
@@ -54,8 +55,9 @@ def contribute(
             source_ref=source_ref,
         )
         nudged = phase is not None and reads_as_advice(phase, contribution)
-        if contribution.kind is ContributionKind.RATING:
-            done_by_doing(uow, meeting_id, actor.person, TaskKind.RATE_MEETING)
+        rated = contribution.kind is ContributionKind.RATING
+        if rated and done_by_doing(uow, meeting_id, actor.person, TaskKind.RATE_MEETING):
+            calendars.write_later(ctx, uow, workspace_id=group.workspace_id, people=[actor.person])
         current = meeting.current_round
         if group.mode is Mode.ASYNC and current is not None and current.everyone_done:
             meeting.advance(now=now)

@@ -13,7 +13,7 @@ from core.domain.group import Group, Mode
 from core.domain.meeting import Meeting, MeetingState
 from core.domain.method import Method
 from core.domain.tasks import EVERY_MEETING, PreparationTask, TaskKind
-from core.services import notify, reminders, rotas, rules
+from core.services import calendars, notify, reminders, rotas, rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
 
@@ -55,6 +55,7 @@ def schedule_meeting(
         zone = time_zone or uow.workspaces.get(group.workspace_id).time_zone
         meeting = plan_meeting(uow, group, method, at=at, zone=zone, now=ctx.clock.now())
         rotas.fill(uow, group)
+        _calendars_later(ctx, uow, group)
         uow.commit()
         return meeting
 
@@ -124,6 +125,7 @@ def reschedule_meeting(
             uow.tasks.save(task)
         # The reminders queued before remind of the old times: they are dropped when due.
         reminders.queue(uow, group, meeting, tasks, now=ctx.clock.now())
+        _calendars_later(ctx, uow, group)
 
     return _plan(ctx, actor, meeting_id, step)
 
@@ -135,6 +137,7 @@ def cancel_meeting(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
         for task in uow.tasks.for_meeting(meeting_id):
             task.call_off()
             uow.tasks.save(task)
+        _calendars_later(ctx, uow, uow.groups.get(meeting.group_id))
 
     return _plan(ctx, actor, meeting_id, step)
 
@@ -241,6 +244,7 @@ def choose_case(ctx: Context, *, actor: Actor, meeting_id: int, case_id: int) ->
         uow.cases.save(case)
         if planned:  # chosen before the meeting: the others read it beforehand
             _read_case_tasks(uow, group, meeting, ctx.clock.now())
+            _calendars_later(ctx, uow, group)
         save_meeting(uow, meeting)
         return meeting
 
@@ -313,6 +317,13 @@ def _lead(
         step(uow, meeting)
         save_meeting(uow, meeting)
         return meeting
+
+
+def _calendars_later(ctx: Context, uow: UnitOfWork, group: Group) -> None:
+    """The group's people's own calendars follow (where they are written to)."""
+    calendars.write_later(
+        ctx, uow, workspace_id=group.workspace_id, people=calendars.attendees(group)
+    )
 
 
 def _read_case_tasks(uow: UnitOfWork, group: Group, meeting: Meeting, now: datetime) -> None:

@@ -54,7 +54,8 @@ REPLY = "person.reply"
 REMINDER = "person.reminder"
 """A reminder, due later: of a task (``data.task_id``) or of a meeting; ``data.for`` is the
 time it reminds of, so that one made before a move is dropped (``core.services.reminders``)."""
-
+CALENDAR = "person.calendar"
+"""Bring the person's own calendar up to date (``core.services.calendars.write_later``)."""
 
 DEADLINE = "meeting.deadline"
 """An async phase's deadline (due then): it moves on, or the chair is told."""

@@ -7,6 +7,7 @@ in-memory fakes in ``tests/support``. Each chat adapter implements ``Messenger``
 from __future__ import annotations
 
 import builtins
+import hashlib
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -157,6 +158,28 @@ class CalendarFeeds(Protocol):
         ...
 
     def owner_of(self, token: str) -> FeedOwner | None: ...
+
+
+@dataclass(frozen=True)
+class Written:
+    """What was last written of one calendar entry in a person's calendar on their
+    platform: the platform's ref (None when it was removed there) and the entry's
+    ``CalendarEntry.digest`` then."""
+
+    ref: str | None
+    digest: str
+
+
+class CalendarEntries(Protocol):
+    """Which calendar entries were written where (``CalendarPort``), per person."""
+
+    def of(self, workspace_id: int, person: PersonRef) -> dict[str, Written]:
+        """By entry key (``CalendarEntry.key``)."""
+        ...
+
+    def put(
+        self, workspace_id: int, person: PersonRef, key: str, written: Written, *, now: datetime
+    ) -> None: ...
 
 
 class AvailabilityRepository(Protocol):
@@ -361,6 +384,7 @@ class UnitOfWork(Protocol):
     tasks: TaskRepository
     trajectories: TrajectoryRepository
     calendars: CalendarFeeds
+    entries: CalendarEntries
     availability: AvailabilityRepository
     inbound: InboundEvents
     outbox: Outbox
@@ -475,4 +499,79 @@ class Messenger(Protocol):
         """The ref of a message posted with ``key`` at or after ``since`` in ``to.channel``
         (in the thread of ``to.thread`` when given), or None: how a post that was sent but
         not recorded (a crash, a time-out after the platform took it) is found again."""
+        ...
+
+
+# ------------------------------------------------------------------ calendars
+
+
+class EntryKind(StrEnum):
+    EVENT = "event"
+    """A meeting: an event in the person's calendar, with an online meeting to join."""
+    TASK = "task"
+    """A preparation task: a task with a due date in the person's task list."""
+
+
+class EntryState(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    """A task done."""
+    GONE = "gone"
+    """Called off (a meeting cancelled, a task skipped or no longer needed): removed."""
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One thing in a person's calendar, as the core decides it (``core.views.calendar``):
+    when and which group, never what of a case. Times are local wall-clock times in
+    ``zone`` (naive)."""
+
+    key: str
+    """Stable: ``meeting-12``, ``task-<id>``."""
+    kind: EntryKind
+    subject: str
+    body: str
+    start: datetime
+    """An event's start; a task's due time."""
+    end: datetime | None
+    zone: str
+    state: EntryState = EntryState.OPEN
+    meeting_key: str | None = None
+    """A task's meeting entry (what it links back to)."""
+
+    @property
+    def digest(self) -> str:
+        """Changes when anything written of the entry changes."""
+        seed = "\x1f".join(
+            [
+                self.kind.value,
+                self.subject,
+                self.body,
+                self.start.isoformat(),
+                self.end.isoformat() if self.end else "",
+                self.zone,
+                self.state.value,
+            ]
+        )
+        return hashlib.sha256(seed.encode()).hexdigest()[:32]
+
+
+class CalendarPort(Protocol):
+    """Writes entries into a person's own calendar and task list on their platform
+    (Microsoft Graph: an Outlook event, a To Do task). Errors as ``Messenger``'s: a
+    ``rate_limited`` one with ``retry_after`` waits without counting an attempt,
+    ``Undeliverable`` parks."""
+
+    def write(
+        self,
+        to: Destination,
+        entry: CalendarEntry,
+        *,
+        ref: str | None,
+        linked: str | None = None,
+    ) -> str | None:
+        """Create the entry in ``to.person``'s calendar (``ref`` None) or change the one
+        written before (``ref``), or remove it (``EntryState.GONE``); ``linked`` is the ref
+        of the meeting entry a task belongs to. Returns the entry's ref now (opaque, for
+        the next write), None when it is not there (removed, also by its owner)."""
         ...

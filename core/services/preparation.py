@@ -10,7 +10,7 @@ from core.domain.common import PersonRef
 from core.domain.errors import InvalidInput, NotAllowed
 from core.domain.goals import MAX_GOALS_PER_PERSON, Criterion, LearningGoal
 from core.domain.tasks import PreparationTask, TaskKind, TaskStatus
-from core.services import rules
+from core.services import calendars, rules
 from core.services.context import Actor, Context
 from core.services.ports import UnitOfWork
 
@@ -42,19 +42,23 @@ def submit_case(
             )
         )
         meeting = uow.meetings.current(group_id)
-        if meeting is not None and meeting.id is not None:
-            done_by_doing(uow, meeting.id, actor.person, TaskKind.BRING_CASE)
+        meeting_id = meeting.id if meeting is not None else None
+        if meeting_id and done_by_doing(uow, meeting_id, actor.person, TaskKind.BRING_CASE):
+            calendars.write_later(ctx, uow, workspace_id=group.workspace_id, people=[actor.person])
         uow.commit()
         return case
 
 
-def done_by_doing(uow: UnitOfWork, meeting_id: int, person: PersonRef, kind: TaskKind) -> None:
+def done_by_doing(uow: UnitOfWork, meeting_id: int, person: PersonRef, kind: TaskKind) -> bool:
     """Doing the real thing (bringing a case, rating the meeting) completes the person's
-    open task of that kind for the meeting, if they have one; not committed."""
+    open task of that kind for the meeting, if they have one (True); not committed."""
+    done = False
     for task in uow.tasks.for_meeting(meeting_id):
         if task.person == person and task.kind is kind and task.status is TaskStatus.OPEN:
             task.complete(person)
             uow.tasks.save(task)
+            done = True
+    return done
 
 
 def set_learning_goal(
@@ -125,5 +129,6 @@ def _close_task(
         rules.require_same_workspace(actor, group)  # the same person ref elsewhere is not them
         close(task, actor.person)
         uow.tasks.save(task)
+        calendars.write_later(ctx, uow, workspace_id=group.workspace_id, people=[task.person])
         uow.commit()
         return task

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from core.domain.meeting import Meeting
 from core.domain.tasks import TaskKind
 from core.domain.trajectory import Trajectory
-from core.services import rotas, rules
+from core.services import calendars, rotas, rules
 from core.services.context import Actor, Context
 from core.services.meetings import plan_meeting
 
@@ -77,5 +77,8 @@ def plan_trajectory(
             for number, at in enumerate(times)
         ]
         rotas.fill(uow, group)
+        calendars.write_later(
+            ctx, uow, workspace_id=group.workspace_id, people=calendars.attendees(group)
+        )
         uow.commit()
         return Planned(trajectory=trajectory, meetings=meetings)

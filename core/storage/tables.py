@@ -227,6 +227,22 @@ calendar_feeds = Table(
     UniqueConstraint("workspace_id", "person", "group_id"),
 )
 
+calendar_entries = Table(
+    "calendar_entries",
+    metadata,
+    Column(
+        "workspace_id", Integer, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person", String(REF), primary_key=True),
+    Column("key", String(64), primary_key=True),
+    # The platform's ref (Graph ids): empty once removed there.
+    Column("ref", Text, nullable=True),
+    Column("digest", String(64), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+"""What was written in each person's own calendar on their platform (Outlook events, To Do
+tasks), so that a change updates the entry instead of adding a second one."""
+
 availability = Table(
     "availability",
     metadata,

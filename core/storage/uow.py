@@ -12,6 +12,7 @@ from core.domain.events import Aggregate
 from core.services.ports import (
     AuditLog,
     AvailabilityRepository,
+    CalendarEntries,
     CalendarFeeds,
     CaseRepository,
     ConversationRefs,
@@ -43,6 +44,7 @@ from core.storage.repositories import (
 from core.storage.repositories.privacy import SqlAudit, SqlPrivacy
 from core.storage.repositories.trajectories import (
     SqlAvailability,
+    SqlCalendarEntries,
     SqlCalendarFeeds,
     SqlTrajectories,
 )
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
     tasks: TaskRepository
     trajectories: TrajectoryRepository
     calendars: CalendarFeeds
+    entries: CalendarEntries
     availability: AvailabilityRepository
     inbound: InboundEvents
     outbox: Outbox
@@ -106,6 +109,7 @@ class SqlUnitOfWork:
         self.tasks = SqlTasks(connection)
         self.trajectories = SqlTrajectories(connection)
         self.calendars = SqlCalendarFeeds(connection)
+        self.entries = SqlCalendarEntries(connection)
         self.availability = SqlAvailability(connection)
         self.inbound = SqlInboundEvents(connection)
         self.outbox = self._outbox = SqlOutbox(connection)

@@ -22,6 +22,7 @@ from core.domain.tasks import PreparationTask, TaskStatus
 from core.i18n import t
 from core.methods.loader import MethodLibrary
 from core.services.calendars import CalendarFeed
+from core.services.ports import CalendarEntry, EntryKind, EntryState
 
 PRODID = "-//Intervision//Intervision calendar//EN"
 DOMAIN = "intervision"
@@ -57,20 +58,80 @@ def ical(feed: CalendarFeed, methods: MethodLibrary, *, now: datetime) -> bytes:
     return document
 
 
+def entries(feed: CalendarFeed, methods: MethodLibrary) -> list[CalendarEntry]:
+    """What a person's own calendar on their platform should hold (an event per meeting
+    planned or called off, a task per preparation task), with the feed's texts: meetings
+    first, so that a task can link to its meeting's entry."""
+    found: list[CalendarEntry] = []
+    meetings = {meeting.id: meeting for meeting in feed.meetings}
+    for meeting in feed.meetings:
+        if meeting.state not in (MeetingState.PLANNED, MeetingState.CANCELLED):
+            continue  # under way or held: as it was planned
+        event = _meeting_event(feed, meeting, methods, meeting.scheduled_at)
+        zone = meeting.time_zone or feed.zone
+        start, end = _meeting_times(feed, meeting, methods)
+        found.append(
+            CalendarEntry(
+                key=f"meeting-{meeting.id}",
+                kind=EntryKind.EVENT,
+                subject=str(event["SUMMARY"]),
+                body=str(event["DESCRIPTION"]),
+                start=start.replace(tzinfo=None),
+                end=end.replace(tzinfo=None),
+                zone=zone,
+                state=(
+                    EntryState.GONE if meeting.state is MeetingState.CANCELLED else EntryState.OPEN
+                ),
+            )
+        )
+    for task in feed.tasks:
+        meeting = meetings[task.meeting_id]
+        zone = meeting.time_zone or feed.zone
+        group = feed.groups[meeting.group_id]
+        gone = meeting.state is MeetingState.CANCELLED or task.status in (
+            TaskStatus.SKIPPED,
+            TaskStatus.CALLED_OFF,
+        )
+        found.append(
+            CalendarEntry(
+                key=f"task-{task.id}",
+                kind=EntryKind.TASK,
+                subject=t(
+                    "calendar.task",
+                    feed.locale,
+                    task=t(f"task.{task.kind.value}", feed.locale),
+                    group=group.name,
+                ),
+                body=_task_description(feed, meeting, zone),
+                start=_local(task.due_at, zone).replace(tzinfo=None),
+                end=None,
+                zone=zone,
+                state=(
+                    EntryState.GONE
+                    if gone
+                    else EntryState.DONE
+                    if task.status is TaskStatus.DONE
+                    else EntryState.OPEN
+                ),
+                meeting_key=f"meeting-{meeting.id}",
+            )
+        )
+    return found
+
+
 def _meeting_event(
     feed: CalendarFeed, meeting: Meeting, methods: MethodLibrary, now: datetime
 ) -> Event:
     locale = feed.locale
     group = feed.groups[meeting.group_id]
     method = methods.get(meeting.method_id) if meeting.method_id in methods else None
-    minutes = method.total_minutes if method else DEFAULT_MINUTES
-    start = _local(meeting.scheduled_at, meeting.time_zone or feed.zone)
+    start, end = _meeting_times(feed, meeting, methods)
     return Event.new(
         uid=f"meeting-{meeting.id}@{DOMAIN}",
         sequence=meeting.revision,
         stamp=now,
         start=start,
-        end=start + timedelta(minutes=minutes),
+        end=end,
         summary=t("calendar.meeting", locale, group=group.name),
         description=t(
             "calendar.meeting_description",
@@ -104,14 +165,28 @@ def _task_event(
             task=what,
             group=group.name,
         ),
-        description=t(
-            "calendar.task_description",
-            locale,
-            group=group.name,
-            when=f"{_local(meeting.scheduled_at, zone):%Y-%m-%d %H:%M} ({zone})",
-        ),
+        description=_task_description(feed, meeting, zone),
         status=STATUS.CANCELLED if called_off else STATUS.CONFIRMED,
         transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def _meeting_times(
+    feed: CalendarFeed, meeting: Meeting, methods: MethodLibrary
+) -> tuple[datetime, datetime]:
+    """When a meeting starts and ends, in its zone: as long as its method takes."""
+    method = methods.get(meeting.method_id) if meeting.method_id in methods else None
+    minutes = method.total_minutes if method else DEFAULT_MINUTES
+    start = _local(meeting.scheduled_at, meeting.time_zone or feed.zone)
+    return start, start + timedelta(minutes=minutes)
+
+
+def _task_description(feed: CalendarFeed, meeting: Meeting, zone: str) -> str:
+    return t(
+        "calendar.task_description",
+        feed.locale,
+        group=feed.groups[meeting.group_id].name,
+        when=f"{_local(meeting.scheduled_at, zone):%Y-%m-%d %H:%M} ({zone})",
     )
 
 

@@ -22,6 +22,7 @@ from integrations.teams.bot import TeamsBot
 from integrations.teams.connector import AppToken, Connector, TenantTokens
 from integrations.teams.graph import GRAPH_SCOPE, Graph
 from integrations.teams.messenger import TeamsMessenger
+from integrations.teams.outlook import OutlookCalendars
 from integrations.wsgi import StartResponse, respond
 
 if TYPE_CHECKING:
@@ -57,6 +58,19 @@ def mount(app: App) -> None:
                 authority_host=settings.MICROSOFT_AUTHORITY_HOST,
                 scope=GRAPH_SCOPE,
             ),
+        )
+    if graph is not None and settings.MICROSOFT_GRAPH_CALENDARS:
+        app.calendars[Platform.TEAMS] = OutlookCalendars(graph, app_id=settings.MICROSOFT_APP_ID)
+        log.info("Microsoft Teams: Outlook events and To Do tasks on (Microsoft Graph)")
+    elif settings.MICROSOFT_GRAPH_CALENDARS:
+        log.warning(
+            "Microsoft Teams: Outlook events and To Do tasks off: MICROSOFT_GRAPH_CALENDARS "
+            "needs MICROSOFT_APP_PASSWORD (the app signs in to Graph with it)"
+        )
+    else:
+        log.info(
+            "Microsoft Teams: Outlook events and To Do tasks off (set MICROSOFT_GRAPH_CALENDARS "
+            "once the tenant's admin consented to Calendars.ReadWrite and Tasks.ReadWrite.All)"
         )
     messenger = TeamsMessenger(
         app.ctx, Connector(token), app_id=settings.MICROSOFT_APP_ID, graph=graph

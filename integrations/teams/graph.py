@@ -1,6 +1,7 @@
-"""Microsoft Graph, as far as the Teams adapter needs it: a channel's recent messages.
+"""Microsoft Graph, as far as the Teams adapter needs it: a channel's recent messages, and
+(``outlook.py``) people's calendars and To Do lists.
 
-Reading them needs the app's resource-specific permission ``ChannelMessage.Read.Group``
+Reading messages needs the app's resource-specific permission ``ChannelMessage.Read.Group``
 (in the app package's manifest), granted when a team adds the app.
 """
 
@@ -42,6 +43,29 @@ class Graph:
         self._base = base_url.rstrip("/") + "/v1.0"
         self._token = token
         self._session = session or requests.Session()
+
+    def call(
+        self, tenant: str, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """One request to ``/v1.0{path}`` with an app token for ``tenant``; the answer's
+        JSON ({} when it has none). ``GraphError`` for any answer that is not a success."""
+        response = self._session.request(
+            method,
+            self._base + path,
+            json=body,
+            headers={"Authorization": f"Bearer {self._token(tenant)}"},
+            timeout=15,
+        )
+        if response.status_code >= 300:
+            raise GraphError(
+                response.status_code,
+                response.text,
+                retry_after(response.headers.get("Retry-After")),
+            )
+        if not response.content:
+            return {}
+        found = response.json()
+        return found if isinstance(found, dict) else {}
 
     def channel_messages(
         self,

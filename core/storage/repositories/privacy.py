@@ -19,6 +19,7 @@ from core.storage.repositories.base import SqlRepository, new_id
 from core.storage.repositories.messages import DELIVERED
 from core.storage.tables import (
     audit,
+    calendar_entries,
     cases,
     contributions,
     conversation_refs,
@@ -146,6 +147,13 @@ class SqlPrivacy(SqlRepository):
         return self._deleted(delete(outbox).where(*_addressed_to(workspace_id, person)))
 
     def delete_conversation(self, workspace_id: int, person: PersonRef) -> int:
+        """How to reach the person, privately and in their own calendar."""
+        self._deleted(
+            delete(calendar_entries).where(
+                calendar_entries.c.workspace_id == workspace_id,
+                calendar_entries.c.person == person,
+            )
+        )
         return self._deleted(
             delete(conversation_refs).where(
                 conversation_refs.c.workspace_id == workspace_id,

@@ -12,9 +12,9 @@ from core.domain.availability import Availability
 from core.domain.common import PersonRef
 from core.domain.errors import NotFound
 from core.domain.trajectory import Trajectory
-from core.services.ports import FeedOwner
+from core.services.ports import FeedOwner, Written
 from core.storage.repositories.base import SqlRepository, new_id
-from core.storage.tables import availability, calendar_feeds, trajectories
+from core.storage.tables import availability, calendar_entries, calendar_feeds, trajectories
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -135,3 +135,32 @@ class SqlAvailability(SqlRepository):
                 availability.c.workspace_id == workspace_id, availability.c.person == person
             )
         ).rowcount
+
+
+class SqlCalendarEntries(SqlRepository):
+    def of(self, workspace_id: int, person: PersonRef) -> dict[str, Written]:
+        rows = self.connection.execute(
+            select(calendar_entries.c.key, calendar_entries.c.ref, calendar_entries.c.digest).where(
+                calendar_entries.c.workspace_id == workspace_id,
+                calendar_entries.c.person == person,
+            )
+        )
+        return {row.key: Written(ref=row.ref, digest=row.digest) for row in rows}
+
+    def put(
+        self, workspace_id: int, person: PersonRef, key: str, written: Written, *, now: datetime
+    ) -> None:
+        where = (
+            calendar_entries.c.workspace_id == workspace_id,
+            calendar_entries.c.person == person,
+            calendar_entries.c.key == key,
+        )
+        values = {"ref": written.ref, "digest": written.digest, "updated_at": now}
+        # One person's entries are written by one delivery at a time (their outbox sequence).
+        if self.connection.execute(update(calendar_entries).where(*where).values(values)).rowcount:
+            return
+        self.connection.execute(
+            insert(calendar_entries).values(
+                workspace_id=workspace_id, person=person, key=key, **values
+            )
+        )
