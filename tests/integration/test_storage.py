@@ -501,7 +501,7 @@ def test_migrations_match_the_tables(empty_db_url: str) -> None:
         assert current_revision(engine) is None
         upgrade(engine)
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-        assert current_revision(engine) == head == "0010"
+        assert current_revision(engine) == head == "0011"
         with engine.connect() as connection:
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "compare_server_default": True}
