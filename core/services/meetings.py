@@ -295,25 +295,25 @@ def publish_report(ctx: Context, *, actor: Actor, meeting_id: int) -> Meeting:
     return _lead(ctx, actor, meeting_id, lambda uow, meeting: meeting.mark_reported())
 
 
-def _plan(
-    ctx: Context, actor: Actor, meeting_id: int, step: Callable[[UnitOfWork, Meeting], None]
-) -> Meeting:
-    """A change of plan (move, call off): load, check, change, save, notify."""
-    with ctx.uow() as uow:
-        group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_planner(actor, group, meeting)
-        step(uow, meeting)
-        save_meeting(uow, meeting)
-        return meeting
+Step = Callable[[UnitOfWork, Meeting], None]
+Rule = Callable[[Actor, Group, Meeting], None]
 
 
-def _lead(
-    ctx: Context, actor: Actor, meeting_id: int, step: Callable[[UnitOfWork, Meeting], None]
-) -> Meeting:
-    """A step only the facilitator or chair may take: load, check, change, save, notify."""
+def _plan(ctx: Context, actor: Actor, meeting_id: int, step: Step) -> Meeting:
+    """A change of plan (move, call off): for whoever may plan (``rules.require_planner``)."""
+    return _change(ctx, actor, meeting_id, step, rules.require_planner)
+
+
+def _lead(ctx: Context, actor: Actor, meeting_id: int, step: Step) -> Meeting:
+    """A step only the facilitator or chair may take (``rules.require_lead``)."""
+    return _change(ctx, actor, meeting_id, step, rules.require_lead)
+
+
+def _change(ctx: Context, actor: Actor, meeting_id: int, step: Step, rule: Rule) -> Meeting:
+    """Load, check ``rule``, change, save, notify."""
     with ctx.uow() as uow:
         group, meeting = load_meeting(uow, actor, meeting_id)
-        rules.require_lead(actor, group, meeting)
+        rule(actor, group, meeting)
         step(uow, meeting)
         save_meeting(uow, meeting)
         return meeting

@@ -41,6 +41,23 @@ def ok(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
+def _tasks_of(user: str, *, env: dict[str, str]) -> str:
+    """What ``intervision tasks list`` prints for ``user`` of workspace T1, in English."""
+    return ok(
+        "tasks",
+        "list",
+        "--platform",
+        "slack",
+        "--workspace",
+        "T1",
+        "--user",
+        user,
+        "--locale",
+        "en",
+        env=env,
+    )
+
+
 def feed_link(*args: str, env: dict[str, str]) -> str:
     found = LINK.search(ok("calendar", *args, "--locale", "en", env=env))
     assert found, "no link printed"
@@ -61,19 +78,7 @@ def test_a_trajectory_reaches_tasks_and_feeds_and_changes_follow(db_url: str) ->
     lines = [line for line in planned.splitlines() if "Europe/Amsterdam" in line]
     assert len(lines) == 8 and all(" 14:00 Europe/Amsterdam  Planned" in x for x in lines)
 
-    tasks = ok(
-        "tasks",
-        "list",
-        "--platform",
-        "slack",
-        "--workspace",
-        "T1",
-        "--user",
-        "U2",
-        "--locale",
-        "en",
-        env=env,
-    )
+    tasks = _tasks_of("U2", env=env)
     assert tasks.count("Write your reflection  (Noord)") == 8
     assert tasks.count("Rate the meeting  (Noord)") == 8
     # The intake two weeks before the first meeting, the final evaluation after the last.
@@ -220,19 +225,7 @@ def test_a_group_sets_its_own_due_times_for_the_meetings_planned_after(db_url: s
         "Europe/Amsterdam",
         env=env,
     )
-    tasks = ok(
-        "tasks",
-        "list",
-        "--platform",
-        "slack",
-        "--workspace",
-        "T1",
-        "--user",
-        "U2",
-        "--locale",
-        "en",
-        env=env,
-    )
+    tasks = _tasks_of("U2", env=env)
     assert "2031-01-30 10:00 Europe/Amsterdam  open  Think of a case" in tasks
     assert "2031-02-01 08:30 Europe/Amsterdam  open  Re-read your learning goals" in tasks
     assert "Rate the meeting" not in tasks
